@@ -1,0 +1,196 @@
+import { z } from 'zod';
+
+/**
+ * Snowtorch's configuration, parsed once from the environment into a frozen object.
+ * Every bad or missing variable is reported at once, by name (see ConfigError).
+ */
+
+export type DatabaseConfig =
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | {
+      readonly kind: 'postgres';
+      readonly connectionString: string;
+      /** TLS settings derived from `sslmode` / `SQL_SSLMODE` and `SQL_CA_FILE`. */
+      readonly ssl: false | { readonly rejectUnauthorized: boolean; readonly caFile?: string };
+    };
+
+export interface Config {
+  readonly database: DatabaseConfig;
+  readonly dataDir: string;
+  readonly oura: {
+    readonly apiBaseUrl: string;
+    readonly authorizeUrl: string;
+    readonly tokenUrl: string;
+    readonly revokeUrl: string;
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    /** Requests per second the client allows itself (stays under Oura's 5000 / 5 min). */
+    readonly requestsPerSecond: number;
+  };
+  /** 32-byte key for AES-256-GCM token encryption, or undefined when not set. */
+  readonly secretKey: Buffer | undefined;
+  readonly server: { readonly host: string; readonly port: number };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  readonly issues: readonly { variable: string; message: string }[];
+  constructor(issues: readonly { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+      message: `must be an http(s) URL (${what})`,
+    });
+
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be 1-65535')
+  .max(65535, 'must be 1-65535');
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    })
+    .optional(),
+  SQL_HOST: z.string().trim().min(1).optional(),
+  SQL_PORT: port.optional(),
+  SQL_USER: z.string().trim().min(1).optional(),
+  SQL_PASSWORD: z.string().optional(),
+  SQL_DATABASE: z.string().trim().min(1).optional(),
+  SQL_SSLMODE: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
+  SQL_CA_FILE: z.string().trim().min(1).optional(),
+  SNOWTORCH_DATA_DIR: z.string().trim().min(1).default('./data'),
+  OURA_API_BASE_URL: url('API base').default('https://api.ouraring.com'),
+  OURA_AUTHORIZE_URL: url('authorize endpoint').default(
+    'https://cloud.ouraring.com/oauth/authorize',
+  ),
+  OURA_TOKEN_URL: url('token endpoint').optional(),
+  OURA_REVOKE_URL: url('revoke endpoint').optional(),
+  OURA_CLIENT_ID: z.string().trim().min(1).optional(),
+  OURA_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  OURA_REQUESTS_PER_SECOND: z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be > 0')
+    .max(1000, 'must be <= 1000')
+    .default(15),
+  SNOWTORCH_SECRET_KEY: z
+    .string()
+    .trim()
+    .refine((v) => decodeKey(v) !== undefined, {
+      message: 'must be 32 bytes as 64 hex characters or base64 (generate: openssl rand -hex 32)',
+    })
+    .optional(),
+  SNOWTORCH_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SNOWTORCH_PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export function decodeKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 ? b : undefined;
+}
+
+/** Parse the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" (as docker-compose and .env files produce them).
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '(environment)'),
+        message: i.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const issues: { variable: string; message: string }[] = [];
+
+  let database: DatabaseConfig;
+  const sqlVars = ['SQL_HOST', 'SQL_USER', 'SQL_DATABASE'] as const;
+  const anySql = sqlVars.some((k) => e[k] !== undefined) || e.SQL_PASSWORD !== undefined;
+  if (e.DATABASE_URL && anySql) {
+    issues.push({
+      variable: 'DATABASE_URL',
+      message: 'set either DATABASE_URL or the SQL_* variables, not both',
+    });
+  }
+  if (e.DATABASE_URL || anySql) {
+    let connectionString: string;
+    let sslmode: string | undefined = e.SQL_SSLMODE;
+    if (e.DATABASE_URL) {
+      const u = new URL(e.DATABASE_URL);
+      sslmode = u.searchParams.get('sslmode') ?? sslmode;
+      // pg would otherwise interpret sslmode itself; TLS options are passed explicitly below.
+      u.searchParams.delete('sslmode');
+      u.searchParams.delete('sslrootcert');
+      connectionString = u.toString();
+    } else {
+      for (const k of sqlVars) {
+        if (e[k] === undefined)
+          issues.push({ variable: k, message: 'required when SQL_* is used' });
+      }
+      const u = new URL('postgres://localhost');
+      u.hostname = e.SQL_HOST ?? 'localhost';
+      u.port = String(e.SQL_PORT ?? 5432);
+      u.username = encodeURIComponent(e.SQL_USER ?? '');
+      if (e.SQL_PASSWORD) u.password = encodeURIComponent(e.SQL_PASSWORD);
+      u.pathname = `/${encodeURIComponent(e.SQL_DATABASE ?? '')}`;
+      connectionString = u.toString();
+    }
+    if (
+      sslmode &&
+      !['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode)
+    ) {
+      issues.push({ variable: 'DATABASE_URL', message: `unknown sslmode "${sslmode}"` });
+    }
+    const ssl =
+      !sslmode || sslmode === 'disable' || sslmode === 'prefer'
+        ? false
+        : {
+            // `require` encrypts without verifying (libpq semantics) unless a CA file is given.
+            rejectUnauthorized: sslmode !== 'require' || e.SQL_CA_FILE !== undefined,
+            ...(e.SQL_CA_FILE ? { caFile: e.SQL_CA_FILE } : {}),
+          };
+    database = { kind: 'postgres', connectionString, ssl };
+  } else {
+    database = { kind: 'pglite', dataDir: `${e.SNOWTORCH_DATA_DIR}/pglite` };
+  }
+
+  if (issues.length) throw new ConfigError(issues);
+
+  const apiBase = e.OURA_API_BASE_URL.replace(/\/+$/, '');
+  return Object.freeze({
+    database: Object.freeze(database),
+    dataDir: e.SNOWTORCH_DATA_DIR,
+    oura: Object.freeze({
+      apiBaseUrl: apiBase,
+      authorizeUrl: e.OURA_AUTHORIZE_URL,
+      tokenUrl: e.OURA_TOKEN_URL ?? `${apiBase}/oauth/token`,
+      revokeUrl: e.OURA_REVOKE_URL ?? `${apiBase}/oauth/revoke`,
+      clientId: e.OURA_CLIENT_ID,
+      clientSecret: e.OURA_CLIENT_SECRET,
+      requestsPerSecond: e.OURA_REQUESTS_PER_SECOND,
+    }),
+    secretKey: e.SNOWTORCH_SECRET_KEY ? decodeKey(e.SNOWTORCH_SECRET_KEY) : undefined,
+    server: Object.freeze({ host: e.SNOWTORCH_HOST, port: e.SNOWTORCH_PORT }),
+    logLevel: e.LOG_LEVEL,
+  });
+}
