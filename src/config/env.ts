@@ -29,7 +29,7 @@ export interface Config {
   };
   /** 32-byte key for AES-256-GCM token encryption, or undefined when not set. */
   readonly secretKey: Buffer | undefined;
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: { readonly host: string; readonly port: number; readonly allowRemote: boolean };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -96,6 +96,7 @@ const envSchema = z.object({
     .optional(),
   SNOWTORCH_HOST: z.string().trim().min(1).default('127.0.0.1'),
   SNOWTORCH_PORT: port.default(3000),
+  SNOWTORCH_ALLOW_REMOTE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -190,7 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestsPerSecond: e.OURA_REQUESTS_PER_SECOND,
     }),
     secretKey: e.SNOWTORCH_SECRET_KEY ? decodeKey(e.SNOWTORCH_SECRET_KEY) : undefined,
-    server: Object.freeze({ host: e.SNOWTORCH_HOST, port: e.SNOWTORCH_PORT }),
+    server: Object.freeze({
+      host: e.SNOWTORCH_HOST,
+      port: e.SNOWTORCH_PORT,
+      allowRemote: e.SNOWTORCH_ALLOW_REMOTE === 'true',
+    }),
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -1,0 +1,89 @@
+import { ConfigError } from '../config/env.ts';
+
+/**
+ * `snowtorch <command>`: one file per command group under commands/, loaded on demand so
+ * `snowtorch --help` stays instant and a command pulls in only what it uses.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<void>> }> = {
+  demo: {
+    summary: 'Run the demo: Oura simulator + sync into the embedded database + dashboard',
+    load: async () => (await import('./commands/demo.ts')).runDemoCommand,
+  },
+  serve: {
+    summary: 'Serve the dashboard and JSON API (SNOWTORCH_HOST, SNOWTORCH_PORT)',
+    load: async () => (await import('./commands/serve.ts')).runServeCommand,
+  },
+  connect: {
+    summary: 'Connect an Oura account with OAuth2 from the terminal',
+    load: async () => (await import('./commands/connect.ts')).runConnectCommand,
+  },
+  sync: {
+    summary: 'Fetch new and changed data from Oura (whole history on first run)',
+    load: async () => (await import('./commands/sync.ts')).runSyncCommand,
+  },
+  status: {
+    summary: 'Show what is stored per user and data type, and the last sync runs',
+    load: async () => (await import('./commands/status.ts')).runStatusCommand,
+  },
+  migrate: {
+    summary: 'Apply database migrations (also done at start-up)',
+    load: async () => (await import('./commands/migrate.ts')).runMigrateCommand,
+  },
+  rebuild: {
+    summary: 'Re-derive every typed table from the stored raw documents',
+    load: async () => (await import('./commands/rebuild.ts')).runRebuildCommand,
+  },
+  simulator: {
+    summary: 'Run the Oura API simulator (for demos, tests and benchmarks)',
+    load: async () => (await import('./commands/simulator.ts')).runSimulatorCommand,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: snowtorch <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `snowtorch <command> --help` for the options of one command.',
+    'Configuration comes from the environment; see .env.example.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  if (name === '--version' || name === '-v') {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`${pkg.version}\n`);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`snowtorch: unknown command "${name}"\n\n${usage()}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const run = await command.load();
+  await run(rest);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`snowtorch: ${error.message}\n`);
+  } else if (error instanceof Error && error.name === 'UsageError') {
+    process.stderr.write(`snowtorch: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `snowtorch: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exitCode = 1;
+});
