@@ -105,7 +105,7 @@ export const ROUTES: Readonly<Record<DataType, RouteInfo>> = {
     single: false,
     webhook: false,
   }),
-  ring_battery_level: route('ring_battery_level', 'datetime', 'daily', 'PublicRingBatteryLevel', {
+  ring_battery_level: route('ring_battery_level', 'datetime', 'daily', 'PublicRingBatteryLevelRow', {
     single: false,
     webhook: false,
   }),

@@ -1,25 +1,80 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import type { Db } from '../db/database.ts';
+import type { SyncContext } from '../sync/types.ts';
+import { createUserResolver } from './currentUser.ts';
+import { errorResponseSchema, registerErrorHandling } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerOpenApi } from './openapi.ts';
+import type { ApiContext } from './routes/context.ts';
+import { registerDataRoutes } from './routes/data.ts';
+import { registerHeartRateRoutes } from './routes/heartRate.ts';
+import { registerMeRoutes } from './routes/me.ts';
+import { registerNightRoutes } from './routes/nights.ts';
+import { registerTrendRoutes } from './routes/trends.ts';
+import { registerWorkoutRoutes } from './routes/workouts.ts';
+import { createSyncRunner } from './syncJobs.ts';
+import { registerWeb, WEB_DIST } from './web.ts';
 
 export interface AppDeps {
   readonly config: Config;
   readonly db: Db;
   readonly logger?: Logger | false;
+  /** The one user served (SNOWTORCH_USER); default: the first user. */
+  readonly userName?: string;
+  /** Engine context for "Sync now"; without it POST /api/sync answers 503 sync_unavailable. */
+  readonly sync?: SyncContext;
+  /**
+   * Built dashboard to serve: a directory, null for API only. Default: web/dist when it exists
+   * (`serveDashboard` builds it first when missing or stale).
+   */
+  readonly webDir?: string | null;
+  /** Today's UTC day (tests pin it). */
+  readonly today?: () => string;
 }
 
 /** The app factory: routes and plugins only. `listen` is the caller's (serve command, tests). */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger || undefined,
+    // pino 10's Logger is structurally Fastify's base logger; the cast bridges two pino typings.
+    loggerInstance: deps.logger ? (deps.logger as unknown as FastifyBaseLogger) : undefined,
     logger: deps.logger === undefined ? false : undefined,
-    // Request ids in logs, never request bodies or auth headers.
-    disableRequestLogging: false,
+    // Request ids in logs (Fastify never logs bodies; the logger redacts auth headers).
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
   });
+  registerErrorHandling(app);
+  app.addSchema({ $id: 'ApiError', ...errorResponseSchema });
+  await registerMetrics(app);
+  await registerOpenApi(app);
   await registerHealthRoutes(app, deps);
+
+  const sync = createSyncRunner(deps.sync, deps.logger);
+  app.addHook('onClose', async () => sync.stop());
+  const ctx: ApiContext = {
+    db: deps.db,
+    users: createUserResolver(deps.db, deps.userName),
+    sync,
+    today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
+  };
+  await registerMeRoutes(app, ctx);
+  await registerNightRoutes(app, ctx);
+  await registerTrendRoutes(app, ctx);
+  await registerHeartRateRoutes(app, ctx);
+  await registerWorkoutRoutes(app, ctx);
+  await registerDataRoutes(app, ctx);
+
+  const webDir =
+    deps.webDir === undefined
+      ? existsSync(join(WEB_DIST, 'index.html'))
+        ? WEB_DIST
+        : null
+      : deps.webDir;
+  await registerWeb(app, webDir);
   return app;
 }

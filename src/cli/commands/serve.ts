@@ -1,17 +1,22 @@
-import { loadConfig } from '../../config/env.ts';
+import { ConfigError, loadConfig } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
-import { createApp } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { isLoopbackHost } from '../../server/loopback.ts';
+import { serveDashboard } from '../../server/serveDashboard.ts';
+import { createSyncContext } from '../../sync/context.ts';
+import type { SyncContext } from '../../sync/types.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch serve
 
-Serves the dashboard and JSON API.
+Serves the dashboard and JSON API (OpenAPI docs at /api/docs, metrics at /metrics).
   SNOWTORCH_HOST          address to bind (default 127.0.0.1)
   SNOWTORCH_PORT          port (default 3000)
   SNOWTORCH_ALLOW_REMOTE  must be "true" to bind anything but loopback (e.g. 0.0.0.0 in a container)
+  SNOWTORCH_USER          the user to show (default: the first user)
+The dashboard's assets (web/dist) are built on start when missing or out of date.
+"Sync now" needs SNOWTORCH_SECRET_KEY, OURA_CLIENT_ID and OURA_CLIENT_SECRET.
 Migrations run first, under a lock. SIGTERM/SIGINT stop accepting, finish requests, close the DB.`;
 
 export async function runServeCommand(argv: string[]): Promise<void> {
@@ -30,18 +35,24 @@ export async function runServeCommand(argv: string[]): Promise<void> {
   const database = await openDatabase(config.database);
   const { applied } = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const app = await createApp({ config, db: database.db, logger });
+  let sync: SyncContext | undefined;
+  try {
+    sync = createSyncContext({ config, database, logger });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    logger.info({ missing: error.issues.map((i) => i.variable) }, 'sync from the dashboard disabled');
+  }
+  const dashboard = await serveDashboard({ config, db: database.db, logger, ...(sync ? { sync } : {}) });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    await app.close();
+    await dashboard.close();
     await database.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  const address = await app.listen({ host: config.server.host, port: config.server.port });
-  logger.info({ address }, 'Snowtorch is serving');
+  logger.info({ url: dashboard.url }, 'Snowtorch is serving');
 }

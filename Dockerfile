@@ -1,0 +1,60 @@
+# Snowtorch container image.
+#   docker build -t snowtorch .
+# Node.js 24 runs the TypeScript sources directly, so the image holds src/ and bin/ as they are,
+# the production dependencies, and the dashboard's static build (web/dist, made by Vite in the
+# `web` stage). Tests, benchmarks and docs stay out (see .dockerignore).
+#
+# Behind a TLS-intercepting proxy, pass its CA bundle for the npm steps only:
+#   docker build --build-arg NODE_EXTRA_CA_CERTS=/tmp/ca.crt \
+#     -v /etc/ssl/certs/ca-certificates.crt:/tmp/ca.crt:ro .      (podman/buildah)
+# Real builds leave it empty; it never reaches the final image.
+
+# Pinned to an exact Node.js 24 LTS release: rebuilds are reproducible and upgrades are commits.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+# tini as PID 1 forwards SIGTERM to node and reaps zombies, whatever runtime starts the image.
+# Unpinned on purpose: bookworm only ships security fixes for it.
+# hadolint ignore=DL3008
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+
+# Production dependencies only: what `snowtorch serve` needs.
+FROM base AS deps
+ARG NODE_EXTRA_CA_CERTS=""
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npm cache clean --force
+
+# The dashboard: a static Vite build (dev dependencies are needed here, and only here).
+FROM base AS web
+ARG NODE_EXTRA_CA_CERTS=""
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY web ./web
+RUN npx --no-install vite build --config web/vite.config.ts --logLevel warn
+
+FROM base AS runtime
+ENV NODE_ENV=production \
+    SNOWTORCH_HOST=0.0.0.0 \
+    SNOWTORCH_PORT=3000 \
+    SNOWTORCH_ALLOW_REMOTE=true \
+    SNOWTORCH_DATA_DIR=/data
+# Code stays root-owned and read-only to the app user; only /data (embedded database, when no
+# PostgreSQL is configured) is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=web /app/web/dist ./web/dist
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+RUN install -d -o node -g node -m 0750 /data
+USER node
+EXPOSE 3000
+# Ready = the database answers and is migrated. No curl in the image: Node's fetch does it.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.SNOWTORCH_PORT||3000)+'/readyz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+# `serve` applies pending migrations (under a lock) before it listens, and exits 0 on SIGTERM.
+CMD ["node", "bin/snowtorch.js", "serve"]

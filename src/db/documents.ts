@@ -1,0 +1,88 @@
+import type { Db } from './database.ts';
+import { recordInvalidDocuments, type InvalidDocument } from './errorDocuments.ts';
+import { isInvalid, type PreparedDocument, prepareDocument } from './prepareDocument.ts';
+import { PROJECTIONS } from './projections/index.ts';
+import type { DocumentDataType } from './projections/types.ts';
+import { loadStoredVersions, upsertRawDocuments } from './rawDocuments.ts';
+import { upsertRows } from './rows.ts';
+import { inTransaction } from './transaction.ts';
+
+export { markDocumentDeleted, reconcileDeletions } from './deletions.ts';
+export type { DocumentDataType, TimeSeriesDataType } from './projections/types.ts';
+export { copyHeartRateSamples } from './copySamples.ts';
+export { storeTimeSeries } from './timeSeries.ts';
+
+/** Per call: documents (or samples) new, changed, identical to what was stored, and rejected. */
+export interface StoreResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  invalid: number;
+}
+
+/**
+ * Store documents of one data type: the raw document (every field, as received) and its typed
+ * projection, in one transaction (the caller's, if `db` is one). A document whose content hash
+ * is unchanged is not rewritten; one that was marked deleted and reappears is restored. A
+ * document that cannot be projected (a bad value) is recorded in sync_error_document and counted
+ * `invalid`; the rest of the batch is stored.
+ */
+export async function storeDocuments(
+  db: Db,
+  args: {
+    userId: number;
+    dataType: DocumentDataType;
+    documents: Record<string, unknown>[];
+    fetchedAt?: Date;
+  },
+): Promise<StoreResult> {
+  const { userId, dataType, documents } = args;
+  const fetchedAt = args.fetchedAt ?? new Date();
+  const projection = PROJECTIONS[dataType];
+  if (!projection) throw new TypeError(`storeDocuments: "${dataType}" is not a document type`);
+
+  const prepared = new Map<string, PreparedDocument>();
+  const invalid: InvalidDocument[] = [];
+  let duplicates = 0;
+  for (const document of documents) {
+    const p = prepareDocument(projection, userId, document);
+    if (isInvalid(p)) {
+      invalid.push(p);
+    } else {
+      // The same id twice in one batch: the later copy wins, the earlier one counts unchanged.
+      if (prepared.has(p.docId)) duplicates++;
+      prepared.set(p.docId, p);
+    }
+  }
+
+  return inTransaction(db, async (trx) => {
+    const stored = await loadStoredVersions(trx, userId, dataType, [...prepared.keys()]);
+    const changed: PreparedDocument[] = [];
+    let inserted = 0;
+    let updated = 0;
+    let unchanged = duplicates;
+    for (const p of prepared.values()) {
+      const previous = stored.get(p.docId);
+      if (!previous) {
+        inserted++;
+        changed.push(p);
+      } else if (previous.contentHash !== p.contentHash || previous.deleted) {
+        updated++;
+        changed.push(p);
+      } else {
+        unchanged++;
+      }
+    }
+    await upsertRawDocuments(trx, userId, dataType, changed, fetchedAt);
+    await upsertRows(
+      trx,
+      projection.table,
+      ['user_id', 'id'],
+      changed.map((p) => p.row),
+    );
+    if (invalid.length > 0 || prepared.size > 0) {
+      await recordInvalidDocuments(trx, userId, dataType, invalid, [...prepared.keys()], fetchedAt);
+    }
+    return { inserted, updated, unchanged, invalid: invalid.length };
+  });
+}

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import * as core from './2026-11-29-001-core.ts';
+import * as projections from './2026-11-29-002-projections.ts';
+import * as sleepDayViews from './2026-11-29-003-sleep-day-views.ts';
+
+export interface MigrationModule {
+  up(db: Kysely<unknown>): Promise<void>;
+  down?(db: Kysely<unknown>): Promise<void>;
+}
+
+/**
+ * Every migration, by name, in order. A static list (not a directory scan) so the app works when
+ * bundled. Names sort in application order: `YYYY-MM-DD-NNN-what`. Append only.
+ */
+export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
+  '2026-11-29-001-core': core,
+  '2026-11-29-002-projections': projections,
+  '2026-11-29-003-sleep-day-views': sleepDayViews,
+};

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/env.ts';
+import type { Db } from '../db/database.ts';
+import type { SyncContext } from '../sync/types.ts';
+import { createApp } from './app.ts';
+import { ensureWebBuild } from './webBuild.ts';
+
+export interface ServeDashboardOptions {
+  config: Config;
+  db: Db;
+  logger?: Logger | false;
+  /** Served user (default: SNOWTORCH_USER, else the first user). */
+  userName?: string;
+  /** Engine context for the dashboard's "Sync now" button. */
+  sync?: SyncContext;
+  /** Default: config.server.host / config.server.port. */
+  host?: string;
+  port?: number;
+}
+
+export interface RunningDashboard {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the web assets if they are missing or stale, creates the app and listens. Used by
+ * `snowtorch serve` and `snowtorch demo`; the caller owns the database and closes it after.
+ */
+export async function serveDashboard(opts: ServeDashboardOptions): Promise<RunningDashboard> {
+  const webDir = await ensureWebBuild(opts.logger);
+  const userName = opts.userName ?? process.env.SNOWTORCH_USER?.trim() ?? undefined;
+  const app = await createApp({
+    config: opts.config,
+    db: opts.db,
+    ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+    ...(userName ? { userName } : {}),
+    ...(opts.sync ? { sync: opts.sync } : {}),
+    webDir,
+  });
+  const host = opts.host ?? opts.config.server.host;
+  const port = opts.port ?? opts.config.server.port;
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    app,
+    url: `http://${shownHost}:${actualPort}`,
+    close: () => app.close(),
+  };
+}

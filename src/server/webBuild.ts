@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+
+/** The Vite project of the dashboard and where its build lands. */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+export const WEB_DIST = join(WEB_ROOT, 'dist');
+
+async function newestMtime(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path)) {
+    newest = Math.max(newest, await newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** True when web/dist is missing or older than any source file of the dashboard. */
+export async function webBuildIsStale(): Promise<boolean> {
+  const built = join(WEB_DIST, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = (await stat(built)).mtimeMs;
+  const sources = ['index.html', 'vite.config.ts', 'src'].map((p) => join(WEB_ROOT, p));
+  for (const source of sources) {
+    if (existsSync(source) && (await newestMtime(source)) > builtAt) return true;
+  }
+  return false;
+}
+
+/**
+ * Makes sure the dashboard's built assets exist and are current, building them with Vite's
+ * programmatic API when they are missing or stale (a fresh clone after `npm ci`, or edited
+ * sources). Returns the directory to serve, or null when there is no build and Vite is not
+ * installed (a production install without dev dependencies must ship web/dist built).
+ */
+export async function ensureWebBuild(logger?: Logger | false): Promise<string | null> {
+  if (!(await webBuildIsStale())) return WEB_DIST;
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch {
+    if (existsSync(join(WEB_DIST, 'index.html'))) return WEB_DIST;
+    if (logger) logger.error('dashboard assets are not built and Vite is not installed');
+    return null;
+  }
+  if (logger) logger.info('building the dashboard (web/dist)');
+  // Build beside the live directory, then swap it in, so a concurrent reader never sees a
+  // half-written dist.
+  const staging = join(WEB_ROOT, `dist.build-${process.pid}-${Date.now()}`);
+  await vite.build({
+    configFile: join(WEB_ROOT, 'vite.config.ts'),
+    root: WEB_ROOT,
+    logLevel: 'warn',
+    build: { outDir: staging, emptyOutDir: true },
+  });
+  await rm(WEB_DIST, { recursive: true, force: true });
+  try {
+    await rename(staging, WEB_DIST);
+  } catch (error) {
+    // Another process swapped its build in first; theirs is as good as ours.
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(join(WEB_DIST, 'index.html'))) throw error;
+  }
+  return WEB_DIST;
+}

@@ -1,0 +1,248 @@
+import type { Db } from '../db/database.ts';
+import { reconcileDeletions, storeDocuments, storeTimeSeries } from '../db/documents.ts';
+import { insertErrorDocuments } from '../db/syncRuns.ts';
+import { advanceCompleteUntil } from '../db/syncState.ts';
+import type { ListRange, OuraClient, Page } from '../oura/client.ts';
+import type { DataType } from '../oura/routes.ts';
+import { addDays, dayStartIso, minDay } from './days.ts';
+import type { RunError, SyncProgressEvent, TypeCounts } from './types.ts';
+import { createWindowPlanner, type DayRange, isSeriesType } from './windows.ts';
+
+type DocumentDataType = Exclude<DataType, 'heartrate' | 'ring_battery_level'>;
+type SeriesDataType = Extract<DataType, 'heartrate' | 'ring_battery_level'>;
+
+/** Everything one data type's fetch needs; counts and errors are filled in as it goes. */
+export interface TypeJob {
+  db: Db;
+  client: OuraClient;
+  userId: number;
+  dataType: DataType;
+  /** First and last day to fetch, inclusive. */
+  from: string;
+  to: string;
+  /** Today (UTC): `complete_until` never passes it, since today is still filling in. */
+  today: string;
+  /** Mark stored documents of each fetched window that upstream no longer returns. */
+  reconcile: boolean;
+  counts: TypeCounts;
+  addError(error: RunError): void;
+  emit(event: Omit<SyncProgressEvent, 'userId' | 'dataType'>): void;
+  /** Called after each committed window (the engine saves run counts, throttled). */
+  onWindowCommitted(): Promise<void>;
+  now(): Date;
+  signal: AbortSignal;
+}
+
+function rangeFor(type: DataType, w: DayRange): ListRange {
+  // Datetime routes take [start, end) instants: whole UTC days from w.from through w.to.
+  if (isSeriesType(type)) return { start: dayStartIso(w.from), end: dayStartIso(addDays(w.to, 1)) };
+  return { start: w.from, end: w.to };
+}
+
+function docIdOf(document: unknown): string | undefined {
+  if (document === null || typeof document !== 'object') return undefined;
+  const id = (document as { id?: unknown }).id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Invalid documents still exist upstream: they count as seen (never marked deleted). */
+function seenIdsOf(
+  documents: readonly Record<string, unknown>[],
+  invalid: readonly { document: unknown }[],
+): Set<string> {
+  const seen = new Set<string>();
+  for (const d of [...documents, ...invalid.map((i) => i.document)]) {
+    const id = docIdOf(d);
+    if (id !== undefined) seen.add(id);
+  }
+  return seen;
+}
+
+/**
+ * Run errors for documents that failed: the client's schema check (kept by us in
+ * sync_error_document, with ids) and storage's (storage keeps those itself).
+ */
+function reportInvalid(
+  job: TypeJob,
+  invalid: readonly { document: unknown; message: string }[],
+  storageInvalid: number,
+): void {
+  for (const i of invalid) {
+    const docId = docIdOf(i.document);
+    job.addError({
+      dataType: job.dataType,
+      ...(docId !== undefined ? { docId } : {}),
+      code: 'invalid_document',
+      message: i.message,
+    });
+  }
+  if (storageInvalid > 0) {
+    job.addError({
+      dataType: job.dataType,
+      code: 'invalid_document',
+      message: `${storageInvalid} document(s) could not be stored; kept aside (see snowtorch status)`,
+    });
+  }
+}
+
+/** Fetch every window of a dated type, committing each with its cursor. */
+export async function syncRangedType(job: TypeJob): Promise<void> {
+  const { db, userId, dataType: type, counts } = job;
+  const series = isSeriesType(type);
+  const planner = createWindowPlanner(type, job.from, job.to);
+  const started = Date.now();
+  const range = { from: job.from, to: job.to };
+  job.emit({
+    phase: 'fetching',
+    documents: 0,
+    windowsDone: 0,
+    windowsTotal: planner.estimatedTotal(),
+    etaSeconds: null,
+    range,
+  });
+
+  for (let w = planner.next(); w !== undefined; w = planner.next()) {
+    job.signal.throwIfAborted();
+    const pages: Page[] = [];
+    for await (const page of job.client.listPages(type, rangeFor(type, w), {
+      signal: job.signal,
+    })) {
+      pages.push(page);
+    }
+    const documents = pages.flatMap((p) => p.documents);
+    const invalid = pages.flatMap((p) => p.invalid);
+    counts.requests += pages.length;
+    counts.fetched += documents.length;
+    counts.invalid += invalid.length;
+    const fetchedAt = job.now();
+    const window = w;
+
+    // Counts are added only once the window has committed.
+    const { stored, deleted } = await db.transaction().execute(async (trx) => {
+      const stored = series
+        ? await storeTimeSeries(trx, {
+            userId,
+            dataType: type as SeriesDataType,
+            rows: documents,
+            fetchedAt,
+          })
+        : await storeDocuments(trx, {
+            userId,
+            dataType: type as DocumentDataType,
+            documents,
+            fetchedAt,
+          });
+      let deleted = 0;
+      if (job.reconcile && !series) {
+        deleted = await reconcileDeletions(trx, {
+          userId,
+          dataType: type as DocumentDataType,
+          fromDay: window.from,
+          toDay: window.to,
+          seenIds: seenIdsOf(documents, invalid),
+        });
+      }
+      if (invalid.length) {
+        await insertErrorDocuments(trx, {
+          userId,
+          dataType: type,
+          documents: invalid.map((i) => ({
+            docId: docIdOf(i.document) ?? null,
+            document: i.document,
+            message: i.message,
+          })),
+          seenAt: fetchedAt,
+        });
+      }
+      await advanceCompleteUntil(trx, {
+        userId,
+        dataType: type,
+        completeUntil: minDay(addDays(window.to, 1), job.today),
+      });
+      return { stored, deleted };
+    });
+    counts.inserted += stored.inserted;
+    counts.updated += stored.updated;
+    counts.unchanged += stored.unchanged;
+    counts.invalid += stored.invalid;
+    counts.deleted += deleted;
+
+    reportInvalid(job, invalid, stored.invalid);
+    counts.windows += 1;
+    planner.record(window, documents.length);
+    const done = planner.windowsDone;
+    const total = planner.estimatedTotal();
+    const perWindow = (Date.now() - started) / 1000 / done;
+    job.emit({
+      phase: 'fetching',
+      documents: counts.fetched,
+      windowsDone: done,
+      windowsTotal: total,
+      etaSeconds: Math.round(perWindow * (total - done)),
+      range,
+    });
+    await job.onWindowCommitted();
+  }
+  job.emit({
+    phase: 'done',
+    documents: counts.fetched,
+    windowsDone: planner.windowsDone,
+    windowsTotal: planner.windowsDone,
+    etaSeconds: 0,
+    range,
+  });
+}
+
+/** Store already-fetched ring configuration pages (the route has no range: fetched whole). */
+export async function storeRingConfiguration(job: TypeJob, pages: readonly Page[]): Promise<void> {
+  const { counts } = job;
+  const documents = pages.flatMap((p) => p.documents);
+  const invalid = pages.flatMap((p) => p.invalid);
+  counts.requests += pages.length;
+  counts.fetched += documents.length;
+  counts.invalid += invalid.length;
+  const fetchedAt = job.now();
+  const { stored, deleted } = await job.db.transaction().execute(async (trx) => {
+    const stored = await storeDocuments(trx, {
+      userId: job.userId,
+      dataType: 'ring_configuration',
+      documents,
+      fetchedAt,
+    });
+    // The route is listed whole, so a ring missing from it was removed upstream.
+    const deleted = await reconcileDeletions(trx, {
+      userId: job.userId,
+      dataType: 'ring_configuration',
+      fromDay: job.from,
+      toDay: job.to,
+      seenIds: seenIdsOf(documents, invalid),
+    });
+    if (invalid.length) {
+      await insertErrorDocuments(trx, {
+        userId: job.userId,
+        dataType: 'ring_configuration',
+        documents: invalid.map((i) => ({
+          docId: docIdOf(i.document) ?? null,
+          document: i.document,
+          message: i.message,
+        })),
+        seenAt: fetchedAt,
+      });
+    }
+    return { stored, deleted };
+  });
+  counts.inserted += stored.inserted;
+  counts.updated += stored.updated;
+  counts.unchanged += stored.unchanged;
+  counts.invalid += stored.invalid;
+  counts.deleted += deleted;
+  reportInvalid(job, invalid, stored.invalid);
+  counts.windows += 1;
+  job.emit({
+    phase: 'done',
+    documents: counts.fetched,
+    windowsDone: 1,
+    windowsTotal: 1,
+    etaSeconds: 0,
+  });
+}

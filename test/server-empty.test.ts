@@ -1,0 +1,67 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.ts';
+import type { OpenDatabase } from '../src/db/database.ts';
+import type { MeResponse } from '../src/server/apiTypes.ts';
+import { createApp } from '../src/server/app.ts';
+import { openTestDatabase } from './support/db.ts';
+
+/** A fresh install: no user, no data, no sync configured; and the built dashboard's serving. */
+
+let database: OpenDatabase;
+let app: FastifyInstance;
+let webDir: string;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  webDir = await mkdtemp(join(tmpdir(), 'snowtorch-web-'));
+  await writeFile(join(webDir, 'index.html'), '<!doctype html><title>Snowtorch</title><div id="app"></div>');
+  await writeFile(join(webDir, 'app.js'), 'console.log(1)');
+  app = await createApp({ config: loadConfig({}), db: database.db, webDir });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+  await rm(webDir, { recursive: true, force: true });
+});
+
+describe('dashboard API before the first sync', () => {
+  it('says there is no user and no night yet, instead of failing', async () => {
+    const me = (await app.inject('/api/me')).json() as MeResponse;
+    expect(me.user).toBeNull();
+    expect(me.lastNight).toBeNull();
+    expect(me.connection.status).toBe('none');
+    const night = await app.inject('/api/nights/latest');
+    expect(night.statusCode).toBe(404);
+    expect(night.json()).toMatchObject({ error: { code: 'no_user' } });
+  });
+
+  it('refuses "Sync now" with a clear reason when sync is not configured', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/sync' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: { code: 'no_user' } });
+    expect((await app.inject('/api/sync/progress')).json()).toBeNull();
+  });
+
+  it('serves the dashboard at every page URL, and JSON 404s under /api', async () => {
+    for (const url of ['/', '/night/2026-01-31', '/trends?metric=steps']) {
+      const page = await app.inject({ url, headers: { accept: 'text/html' } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.body).toContain('<div id="app">');
+    }
+    const asset = await app.inject('/app.js');
+    expect(asset.statusCode).toBe(200);
+    const api = await app.inject({ url: '/api/unknown', headers: { accept: 'text/html' } });
+    expect(api.statusCode).toBe(404);
+    expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('is ready once migrated', async () => {
+    expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready' });
+  });
+});

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenDatabase, openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { listRuns } from '../src/db/syncRuns.ts';
+import { getSyncStates } from '../src/db/syncState.ts';
+import type { User } from '../src/db/users.ts';
+import {
+  createPostgresTestDatabase,
+  dropPostgresTestDatabase,
+  testPostgresUrl,
+} from './support/db.ts';
+import {
+  expectSameDocuments,
+  expectSameSeries,
+  type SyncHarness,
+  startSyncHarness,
+} from './support/syncHarness.ts';
+
+/**
+ * Crash safety: a sync in another process is killed with SIGKILL part-way; the next run must
+ * leave the database exactly as if nothing had happened. PGlite is single-process, so this
+ * always runs on the PostgreSQL server (a throwaway database).
+ */
+
+const CHILD = fileURLToPath(new URL('./support/syncChild.ts', import.meta.url));
+
+let dbName: string;
+let databaseUrl: string;
+let database: OpenDatabase;
+let h: SyncHarness;
+let user: User;
+
+beforeAll(async () => {
+  dbName = await createPostgresTestDatabase();
+  databaseUrl = testPostgresUrl(dbName);
+  database = await openDatabase({ kind: 'postgres', connectionString: databaseUrl, ssl: false });
+  await migrateToLatest(database.db);
+  h = await startSyncHarness({ days: 2 * 365, latencyMs: 15 }, database);
+  user = await h.connect('demo');
+}, 300_000);
+
+afterAll(async () => {
+  await h?.close();
+  await database?.close();
+  if (dbName) await dropPostgresTestDatabase(dbName);
+});
+
+/** Types that have committed at least one window. */
+async function committedWindows(): Promise<number> {
+  const states = await getSyncStates(h.db, user.id);
+  return states.filter((s) => s.completeUntil !== null && s.completeUntil !== s.backfillFrom)
+    .length;
+}
+
+describe('killed mid-run', () => {
+  it('the next run completes with no duplicates and no gaps', async () => {
+    const child = spawn(process.execPath, [CHILD, String(user.id)], {
+      env: { ...process.env, ...h.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ?? code)),
+    );
+
+    // Wait until several types have committed windows, then kill without warning.
+    const deadline = Date.now() + 120_000;
+    while ((await committedWindows()) < 3) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(`the child never committed a window: ${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const [killed] = await listRuns(h.db, { userId: user.id, limit: 1 });
+    expect(killed?.status).toBe('running');
+    const partial = await h.db
+      .selectFrom('raw_document')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(partial.n).toBeGreaterThan(0);
+
+    const resumed = await h.sync(user.id);
+    expect(resumed.status, resumed.message).toBe('succeeded');
+    const runs = await listRuns(h.db, { userId: user.id });
+    expect(runs.find((r) => r.id === killed?.id)?.status).toBe('interrupted');
+
+    await expectSameDocuments(h, user, 'demo');
+    const states = await getSyncStates(h.db, user.id);
+    const from = states.find((s) => s.dataType === 'heartrate')?.backfillFrom ?? '';
+    await expectSameSeries(h, user, 'demo', from);
+  });
+});

@@ -1,0 +1,300 @@
+import type { CoverageResponse, CoverageStatus, UnitKind } from '../../../src/server/apiTypes.ts';
+import { h, onWidth, s } from '../dom.ts';
+import { axisValue, fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
+import { sequential } from './palette.ts';
+
+const DAY_MS = 86_400_000;
+const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+function niceTicks(min: number, max: number, count: number): number[] {
+  const span = max - min || 1;
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((m) => m >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) ticks.push(v);
+  return ticks;
+}
+
+/** Wraps a width-dependent SVG so it is redrawn at the container's real pixel width. */
+function responsiveSvg(label: string, draw: (width: number) => SVGSVGElement): HTMLElement {
+  const holder = h('div', { class: 'svg-chart', role: 'img', 'aria-label': label });
+  queueMicrotask(() =>
+    onWidth(holder, (w) => {
+      holder.replaceChildren(draw(w));
+    }),
+  );
+  return holder;
+}
+
+export interface StackSeries {
+  label: string;
+  color: string;
+  values: (number | null)[];
+}
+
+/** Stacked columns per day or week (sleep stage composition); values in seconds. */
+export function stackedBars(days: string[], stacks: StackSeries[], height = 220): HTMLElement {
+  return responsiveSvg('Sleep stage composition per night', (width) => {
+    const left = 44;
+    const bottom = 22;
+    const top = 8;
+    const plotW = width - left - 8;
+    const plotH = height - top - bottom;
+    const totals = days.map((_, i) => stacks.reduce((sum, st) => sum + (st.values[i] ?? 0), 0));
+    const max = Math.max(3600, ...totals);
+    const ticks = niceTicks(0, max / 3600, 4);
+    const yMax = Math.max(max, (ticks[ticks.length - 1] ?? 1) * 3600);
+    const y = (v: number) => top + plotH - (v / yMax) * plotH;
+    const slot = plotW / Math.max(1, days.length);
+    const barW = Math.max(1, slot * 0.8);
+    const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
+    for (const t of ticks) {
+      svg.append(
+        s('line', { x1: left, x2: width - 8, y1: y(t * 3600), y2: y(t * 3600), class: 'grid' }),
+        s('text', { x: left - 6, y: y(t * 3600) + 4, 'text-anchor': 'end', class: 'tick' }, `${t}h`),
+      );
+    }
+    days.forEach((day, i) => {
+      let acc = 0;
+      const x = left + i * slot + (slot - barW) / 2;
+      const g = s('g', {});
+      const parts: string[] = [];
+      for (const st of stacks) {
+        const v = st.values[i] ?? 0;
+        if (v <= 0) continue;
+        g.append(
+          s('rect', { x, width: barW, y: y(acc + v), height: Math.max(0, y(acc) - y(acc + v)), fill: st.color }),
+        );
+        parts.push(`${st.label} ${fmtValue(v, 'seconds')}`);
+        acc += v;
+      }
+      g.append(s('title', {}, `${fmtDay(day, true)}: ${parts.join(', ')}`));
+      svg.append(g);
+    });
+    labelDays(svg, days, left, slot, height - 6);
+    return svg;
+  });
+}
+
+function labelDays(svg: SVGSVGElement, days: string[], left: number, slot: number, yPos: number): void {
+  const every = Math.max(1, Math.ceil(70 / slot));
+  const long = days.length > 1 && dayMs(days[days.length - 1] ?? '') - dayMs(days[0] ?? '') > 150 * DAY_MS;
+  days.forEach((day, i) => {
+    if (i % every !== 0) return;
+    const d = new Date(dayMs(day));
+    const text = long ? `${monthName(d.getUTCMonth())} ${String(d.getUTCFullYear()).slice(2)}` : fmtShortDay(day);
+    svg.append(s('text', { x: left + i * slot + slot / 2, y: yPos, 'text-anchor': 'middle', class: 'tick' }, text));
+  });
+}
+
+/** One bar per night from bedtime to wake time (clock on the vertical axis, evening on top). */
+export function timingBars(days: string[], bedtime: number[], wake: number[], height = 240): HTMLElement {
+  return responsiveSvg('Bedtime to wake time per night', (width) => {
+    const left = 58;
+    const bottom = 22;
+    const top = 8;
+    const plotW = width - left - 8;
+    const plotH = height - top - bottom;
+    const lo = Math.min(-180, ...bedtime) - 30;
+    const hi = Math.max(480, ...wake) + 30;
+    const y = (m: number) => top + ((m - lo) / (hi - lo)) * plotH;
+    const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
+    for (let m = Math.ceil(lo / 120) * 120; m <= hi; m += 120) {
+      svg.append(
+        s('line', { x1: left, x2: width - 8, y1: y(m), y2: y(m), class: 'grid' }),
+        s('text', { x: left - 6, y: y(m) + 4, 'text-anchor': 'end', class: 'tick' }, fmtClockMinutes(m)),
+      );
+    }
+    const slot = plotW / Math.max(1, days.length);
+    const barW = Math.max(1.5, Math.min(14, slot * 0.7));
+    days.forEach((day, i) => {
+      const b = bedtime[i];
+      const w = wake[i];
+      if (b === undefined || w === undefined) return;
+      svg.append(
+        s(
+          'rect',
+          { x: left + i * slot + (slot - barW) / 2, width: barW, y: y(b), height: Math.max(1, y(w) - y(b)), rx: Math.min(3, barW / 2), class: 'timing-bar' },
+          s('title', {}, `${fmtDay(day, true)}: ${fmtClockMinutes(b)} → ${fmtClockMinutes(w)}`),
+        ),
+      );
+    });
+    labelDays(svg, days, left, slot, height - 6);
+    return svg;
+  });
+}
+
+/** Calendar heatmap: one square per day, weeks as columns (Monday on top), sized to fit. */
+export function calendarHeatmap(
+  days: string[],
+  values: (number | null)[],
+  unit: UnitKind,
+  domain: [number, number],
+): HTMLElement {
+  const byDay = new Map(days.map((d, i) => [d, values[i] ?? null]));
+  const first = days[0];
+  const last = days[days.length - 1];
+  const wrap = h('div', { class: 'heatmap-wrap' });
+  if (!first || !last) return wrap;
+  const startMs = dayMs(first) - ((new Date(dayMs(first)).getUTCDay() + 6) % 7) * DAY_MS;
+  const weeks = Math.ceil((dayMs(last) - startMs) / DAY_MS / 7) + 1;
+  const left = 30;
+  const top = 16;
+  const draw = (available: number) => {
+    const pitch = Math.max(8, Math.min(20, Math.floor((available - left) / weeks)));
+    const gap = pitch >= 12 ? 3 : 2;
+    const cell = pitch - gap;
+    const width = left + weeks * pitch;
+    const height = top + 7 * pitch + 4;
+    const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
+    ['Mon', '', 'Wed', '', 'Fri', '', 'Sun'].forEach((label, i) => {
+      if (label) svg.append(s('text', { x: 0, y: top + i * pitch + cell - 1, class: 'tick' }, label));
+    });
+    let lastMonth = -1;
+    for (let w = 0; w < weeks; w++) {
+      for (let d = 0; d < 7; d++) {
+        const ms = startMs + (w * 7 + d) * DAY_MS;
+        const day = new Date(ms).toISOString().slice(0, 10);
+        if (day < first || day > last) continue;
+        const month = new Date(ms).getUTCMonth();
+        if (month !== lastMonth && new Date(ms).getUTCDate() <= 7) {
+          svg.append(s('text', { x: left + w * pitch, y: 10, class: 'tick' }, monthName(month)));
+          lastMonth = month;
+        }
+        const v = byDay.get(day) ?? null;
+        const t = v === null ? 0 : (v - domain[0]) / (domain[1] - domain[0] || 1);
+        svg.append(
+          s(
+            'rect',
+            { x: left + w * pitch, y: top + d * pitch, width: cell, height: cell, rx: 2, fill: v === null ? 'var(--empty-cell)' : sequential(t) },
+            s('title', {}, `${fmtDay(day, true)}: ${v === null ? 'no data' : fmtValue(v, unit)}`),
+          ),
+        );
+      }
+    }
+    return svg;
+  };
+  const holder = h('div', { class: 'heatmap-scroll', role: 'img', 'aria-label': 'Calendar heatmap' });
+  queueMicrotask(() => onWidth(holder, (w) => holder.replaceChildren(draw(w))));
+  const scale = h(
+    'div',
+    { class: 'heatmap-scale' },
+    h('span', {}, fmtValue(domain[0], unit)),
+    h('span', { class: 'heatmap-gradient', style: `background:linear-gradient(90deg,${[0, 0.25, 0.5, 0.75, 1].map(sequential).join(',')})` }),
+    h('span', {}, fmtValue(domain[1], unit)),
+  );
+  wrap.append(holder, scale);
+  return wrap;
+}
+
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Mean per weekday as horizontal bars, weekend bars highlighted. */
+export function weekdayBars(weekdays: { weekday: number; mean: number | null; count: number }[], unit: UnitKind): HTMLElement {
+  const means = weekdays.map((w) => w.mean ?? 0);
+  const lo = Math.min(...means.filter((m) => m > 0));
+  const hi = Math.max(...means);
+  const floor = unit === 'score' || unit === 'percent' ? Math.max(0, lo - (hi - lo) * 1.5 - 1) : 0;
+  return h(
+    'ul',
+    { class: 'weekday-bars' },
+    weekdays.map((w) => {
+      const pct = w.mean === null ? 0 : ((w.mean - floor) / (hi - floor || 1)) * 100;
+      return h(
+        'li',
+        { class: w.weekday >= 5 ? 'weekend' : '' },
+        h('span', { class: 'wd' }, WEEKDAY_NAMES[w.weekday] ?? ''),
+        h('span', { class: 'bar' }, h('span', { style: `width:${Math.max(2, pct).toFixed(1)}%` })),
+        h('span', { class: 'val' }, fmtValue(w.mean, unit)),
+      );
+    }),
+  );
+}
+
+export const COVERAGE_STYLES: Record<CoverageStatus, { label: string; className: string }> = {
+  data: { label: 'Complete', className: 'cov-data' },
+  partial: { label: 'Partial', className: 'cov-partial' },
+  non_wear: { label: 'Ring not worn', className: 'cov-nonwear' },
+  low_battery: { label: 'Low battery', className: 'cov-battery' },
+  gap: { label: 'No data', className: 'cov-gap' },
+  future: { label: 'Not yet', className: 'cov-future' },
+};
+
+/** Coverage calendar: months as small grids, each day coloured and patterned by status. */
+export function coverageCalendar(coverage: CoverageResponse): HTMLElement {
+  const months = new Map<string, CoverageResponse['days']>();
+  for (const d of coverage.days) {
+    const key = d.day.slice(0, 7);
+    const list = months.get(key) ?? [];
+    list.push(d);
+    months.set(key, list);
+  }
+  const grid = h('div', { class: 'coverage-months' });
+  for (const [key, days] of months) {
+    const [y, m] = key.split('-').map(Number);
+    const firstDow = (new Date(Date.UTC(y ?? 2000, (m ?? 1) - 1, 1)).getUTCDay() + 6) % 7;
+    const cells: HTMLElement[] = [];
+    for (let i = 0; i < firstDow; i++) cells.push(h('span', { class: 'cov-pad' }));
+    const byDate = new Map(days.map((d) => [Number(d.day.slice(8)), d]));
+    const daysInMonth = new Date(Date.UTC(y ?? 2000, m ?? 1, 0)).getUTCDate();
+    for (let n = 1; n <= daysInMonth; n++) {
+      const d = byDate.get(n);
+      if (!d) {
+        cells.push(h('span', { class: 'cov-pad' }));
+        continue;
+      }
+      const style = COVERAGE_STYLES[d.status];
+      const details = [
+        style.label,
+        d.sleep ? 'sleep' : null,
+        d.readiness ? 'readiness' : null,
+        d.activity ? 'activity' : null,
+        d.heartRateSamples ? `${d.heartRateSamples} HR samples` : null,
+        d.nonWearMinutes ? `${Math.round(d.nonWearMinutes / 60)} h not worn` : null,
+        d.lowBattery ? 'battery low' : null,
+      ].filter(Boolean);
+      cells.push(h('span', { class: `cov ${style.className}`, title: `${fmtDay(d.day, true)}: ${details.join(', ')}` }));
+    }
+    grid.append(
+      h('figure', { class: 'coverage-month' }, h('figcaption', {}, `${monthName((m ?? 1) - 1)} ${y}`), h('div', { class: 'cov-grid' }, cells)),
+    );
+  }
+  const legend = h(
+    'ul',
+    { class: 'cov-legend' },
+    Object.values(COVERAGE_STYLES).map((st) => h('li', {}, h('span', { class: `cov ${st.className}` }), st.label)),
+  );
+  return h('div', {}, legend, grid);
+}
+
+/** Simple vertical bars (weekly workout minutes). */
+export function simpleBars(labels: string[], values: number[], unit: UnitKind, color: string, height = 180): HTMLElement {
+  return responsiveSvg('Bar chart', (width) => {
+    const left = 44;
+    const top = 8;
+    const bottom = 22;
+    const plotW = width - left - 8;
+    const plotH = height - top - bottom;
+    const max = Math.max(1, ...values);
+    const ticks = niceTicks(0, max, 4);
+    const yMax = Math.max(max, ticks[ticks.length - 1] ?? max);
+    const y = (v: number) => top + plotH - (v / yMax) * plotH;
+    const slot = plotW / Math.max(1, labels.length);
+    const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
+    for (const t of ticks) {
+      svg.append(
+        s('line', { x1: left, x2: width - 8, y1: y(t), y2: y(t), class: 'grid' }),
+        s('text', { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' }, axisValue(t, unit)),
+      );
+    }
+    labels.forEach((label, i) => {
+      const v = values[i] ?? 0;
+      svg.append(
+        s('rect', { x: left + i * slot + slot * 0.1, width: Math.max(1, slot * 0.8), y: y(v), height: y(0) - y(v), fill: color, rx: 2 }, s('title', {}, `${label}: ${fmtValue(v, unit)}`)),
+      );
+    });
+    labelDays(svg, labels, left, slot, height - 6);
+    return svg;
+  });
+}
