@@ -25,7 +25,12 @@ export async function loadSimulatedHistory(
   db: Db,
   opts: { seed: number; days: number; endDate: string; withSeries?: boolean },
 ): Promise<LoadedHistory> {
-  const [sim] = generateDataset({ seed: opts.seed, users: 1, days: opts.days, endDate: opts.endDate });
+  const [sim] = generateDataset({
+    seed: opts.seed,
+    users: 1,
+    days: opts.days,
+    endDate: opts.endDate,
+  });
   if (!sim) throw new Error('the simulator generated no user');
   const user = await getOrCreateUser(db, sim.name);
   for (const dataType of DOCUMENT_DATA_TYPES) {
@@ -40,10 +45,15 @@ export async function loadSimulatedHistory(
     for (let t = startMs; t < endMs; t += SERIES_WINDOW_DAYS * DAY_MS) {
       const until = Math.min(endMs, t + SERIES_WINDOW_DAYS * DAY_MS);
       const hr = sim.heartrate(t, until);
-      if (hr.length) await storeTimeSeries(db, { userId: user.id, dataType: 'heartrate', rows: hr });
+      if (hr.length)
+        await storeTimeSeries(db, { userId: user.id, dataType: 'heartrate', rows: hr });
       const battery = sim.batteryLevel(t, until);
       if (battery.length) {
-        await storeTimeSeries(db, { userId: user.id, dataType: 'ring_battery_level', rows: battery });
+        await storeTimeSeries(db, {
+          userId: user.id,
+          dataType: 'ring_battery_level',
+          rows: battery,
+        });
       }
     }
   }

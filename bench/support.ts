@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../src/config/env.ts';
 
 /** Base URL of the PostgreSQL server benchmarks create throwaway databases on. */
-export const PG_BASE_URL = process.env.SNOWTORCH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_BASE_URL =
+  process.env.SNOWTORCH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -91,7 +92,11 @@ export async function startSimulatorProcess(args: {
 }
 
 /** Run a TypeScript file in a child Node process, returning the JSON it prints last. */
-export async function runChild<T>(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
+export async function runChild<T>(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<T> {
   const child = spawn(process.execPath, [join(ROOT, file), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },

@@ -105,12 +105,12 @@ describe('storeDocuments', () => {
       .where('user_id', '=', userId)
       .orderBy('day')
       .execute();
-    expect(sleepTime.map((r) => [r.day, r.utc_offset_minutes, r.optimal_bedtime_start_offset])).toEqual(
-      [
-        ['2024-03-11', 60, -5400],
-        ['2024-03-12', null, null],
-      ],
-    );
+    expect(
+      sleepTime.map((r) => [r.day, r.utc_offset_minutes, r.optimal_bedtime_start_offset]),
+    ).toEqual([
+      ['2024-03-11', 60, -5400],
+      ['2024-03-12', null, null],
+    ]);
     // A LocalDateTime without an offset is read as UTC and keeps no offset.
     const tags = await db
       .selectFrom('enhanced_tag')
@@ -175,7 +175,11 @@ describe('storeDocuments', () => {
 
   it('rewrites a changed document and its projection', async () => {
     const userId = await createUser();
-    await storeDocuments(db, { userId, dataType: 'daily_sleep', documents: fixture('daily_sleep') });
+    await storeDocuments(db, {
+      userId,
+      dataType: 'daily_sleep',
+      documents: fixture('daily_sleep'),
+    });
     const before = await rawOf(userId, 'daily_sleep', 'ds-2024-03-11');
     const changed = fixtureDoc('daily_sleep', 'ds-2024-03-11');
     changed.score = 64;
@@ -242,8 +246,8 @@ describe('storeDocuments', () => {
       .execute();
     expect(errors.map((e) => e.message)).toEqual([
       `sleep document '${NIGHT}': average_heart_rate: expected a number, got "fast"`,
-      "sleep document 'a1b2c3d4-0002-4000-8000-000000000002': bedtime_end: expected an ISO 8601 date-time, got \"yesterday\"",
-      "sleep document 'a1b2c3d4-0004-4000-8000-000000000004': heart_rate.items: expected an array of numbers or nulls, got [50,\"x\"]",
+      'sleep document \'a1b2c3d4-0002-4000-8000-000000000002\': bedtime_end: expected an ISO 8601 date-time, got "yesterday"',
+      'sleep document \'a1b2c3d4-0004-4000-8000-000000000004\': heart_rate.items: expected an array of numbers or nulls, got [50,"x"]',
       "sleep document 'a1b2c3d4-0006-4000-8000-000000000006': contains a NUL character (\\u0000), which PostgreSQL cannot store",
       'sleep document: id: expected a non-empty string',
       'sleep document: expected a JSON object',
@@ -292,7 +296,13 @@ describe('storeDocuments', () => {
     const template = fixtureDoc('daily_readiness', 'dr-2024-03-11');
     const documents = Array.from({ length: 1500 }, (_, i) => {
       const day = new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-      return { ...template, id: `dr-${day}`, day, timestamp: `${day}T00:00:00+02:00`, score: i % 100 };
+      return {
+        ...template,
+        id: `dr-${day}`,
+        day,
+        timestamp: `${day}T00:00:00+02:00`,
+        score: i % 100,
+      };
     });
     expect(await storeDocuments(db, { userId, dataType: 'daily_readiness', documents })).toEqual(
       result({ inserted: 1500 }),
@@ -309,7 +319,9 @@ describe('storeDocuments', () => {
       .transaction()
       .execute(async (trx) => {
         await storeDocuments(trx, { userId, dataType: 'tag', documents: fixture('tag') });
-        expect(await trx.selectFrom('tag').select('id').where('user_id', '=', userId).execute()).toHaveLength(1);
+        expect(
+          await trx.selectFrom('tag').select('id').where('user_id', '=', userId).execute(),
+        ).toHaveLength(1);
         throw new Error('abort');
       })
       .catch(() => {});
@@ -347,7 +359,11 @@ describe('deletions', () => {
 
     // It reappears upstream: restored.
     expect(
-      await storeDocuments(db, { userId, dataType: 'sleep', documents: [fixtureDoc('sleep', NIGHT)] }),
+      await storeDocuments(db, {
+        userId,
+        dataType: 'sleep',
+        documents: [fixtureDoc('sleep', NIGHT)],
+      }),
     ).toEqual(result({ updated: 1 }));
     expect((await rawOf(userId, 'sleep', NIGHT))?.deleted_at).toBeNull();
     expect(await count('sleep_period', userId)).toBe(docs.length);
@@ -380,9 +396,15 @@ describe('deletions', () => {
   it('marks one document deleted (a delete webhook)', async () => {
     const userId = await createUser();
     await storeDocuments(db, { userId, dataType: 'workout', documents: fixture('workout') });
-    expect(await markDocumentDeleted(db, { userId, dataType: 'workout', docId: 'wo-0001' })).toBe(true);
-    expect(await markDocumentDeleted(db, { userId, dataType: 'workout', docId: 'wo-0001' })).toBe(false);
-    expect(await markDocumentDeleted(db, { userId, dataType: 'workout', docId: 'nope' })).toBe(false);
+    expect(await markDocumentDeleted(db, { userId, dataType: 'workout', docId: 'wo-0001' })).toBe(
+      true,
+    );
+    expect(await markDocumentDeleted(db, { userId, dataType: 'workout', docId: 'wo-0001' })).toBe(
+      false,
+    );
+    expect(await markDocumentDeleted(db, { userId, dataType: 'workout', docId: 'nope' })).toBe(
+      false,
+    );
     expect(await count('workout', userId)).toBe(0);
     expect((await rawOf(userId, 'workout', 'wo-0001'))?.deleted_at).toBeInstanceOf(Date);
   });

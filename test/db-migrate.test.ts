@@ -96,7 +96,9 @@ describe('migrateToLatest', () => {
       SELECT table_name, column_name, data_type FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name IN ('oura_connection', 'raw_document')
       ORDER BY table_name, ordinal_position`.execute(empty.db);
-    const columns = Object.fromEntries(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.data_type]));
+    const columns = Object.fromEntries(
+      rows.map((r) => [`${r.table_name}.${r.column_name}`, r.data_type]),
+    );
     expect(columns).toMatchObject({
       'oura_connection.user_id': 'integer',
       'oura_connection.scopes': 'ARRAY',
@@ -139,27 +141,24 @@ describe('migrateToLatest failures and concurrency', () => {
   });
 
   it('lets two processes start at once: one applies everything, the other nothing', async () => {
-    const first = await openEmptyDatabase();
-    // On PostgreSQL the second process is a second pool on the same database; PGlite has one
+    // On PostgreSQL the two processes are two pools on one new database; PGlite has a single
     // connection, so there the two calls share it.
-    const second = onPostgres
-      ? await openDatabase({
-          kind: 'postgres',
-          connectionString: testPostgresUrl(
-            new URL(String((first.pool?.options as { connectionString?: string }).connectionString))
-              .pathname.slice(1),
-          ),
-          ssl: false,
-        })
-      : first;
+    const name = onPostgres ? await createPostgresTestDatabase() : undefined;
+    const open = () =>
+      name
+        ? openDatabase({ kind: 'postgres', connectionString: testPostgresUrl(name), ssl: false })
+        : openEmptyDatabase();
+    const first = await open();
+    const second = name ? await open() : first;
     try {
       const results = await Promise.all([migrateToLatest(first.db), migrateToLatest(second.db)]);
       const applied = results.map((r) => r.applied).sort((a, b) => b.length - a.length);
       expect(applied).toEqual([ALL, []]);
-      expect(await migrateToLatest(first.db)).toEqual({ applied: [] });
+      expect(await migrateToLatest(second.db)).toEqual({ applied: [] });
     } finally {
       if (second !== first) await second.close();
       await first.close();
+      if (name) await dropPostgresTestDatabase(name);
     }
   });
 
@@ -167,9 +166,9 @@ describe('migrateToLatest failures and concurrency', () => {
     const database = await openTestDatabase();
     try {
       expect(await migrateToLatest(database.db)).toEqual({ applied: [] });
-      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM raw_document`.execute(
-        database.db,
-      );
+      const { rows } = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM raw_document`.execute(database.db);
       expect(rows[0]?.n).toBe(0);
     } finally {
       await database.close();

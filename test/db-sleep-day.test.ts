@@ -9,7 +9,8 @@ import { openTestDatabase } from './support/db.ts';
  * sleep_nap, over the periods in test/fixtures/db/sleep.json.
  */
 
-const id = (n: number) => `a1b2c3d4-${String(n).padStart(4, '0')}-4000-8000-${String(n).padStart(12, '0')}`;
+const id = (n: number) =>
+  `a1b2c3d4-${String(n).padStart(4, '0')}-4000-8000-${String(n).padStart(12, '0')}`;
 
 let database: OpenDatabase;
 let db: Db;
@@ -19,7 +20,11 @@ beforeAll(async () => {
   database = await openTestDatabase();
   db = database.db;
   userId = (
-    await db.insertInto('app_user').values({ name: 'sleeper' }).returning('id').executeTakeFirstOrThrow()
+    await db
+      .insertInto('app_user')
+      .values({ name: 'sleeper' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
   ).id;
   await storeDocuments(db, { userId, dataType: 'sleep', documents: fixture('sleep') });
 });

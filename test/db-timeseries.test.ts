@@ -103,7 +103,9 @@ describe('storeTimeSeries (heartrate)', () => {
       await storeTimeSeries(db, { userId, dataType: 'heartrate', rows: fixture('heartrate') }),
     ).toEqual(result({ unchanged: 6 }));
     const again = await rawDays(userId, 'heartrate');
-    expect(again.map((r) => r.fetched_at.getTime())).toEqual(raw.map((r) => r.fetched_at.getTime()));
+    expect(again.map((r) => r.fetched_at.getTime())).toEqual(
+      raw.map((r) => r.fetched_at.getTime()),
+    );
     expect(await heartRates(userId)).toHaveLength(6);
   });
 
@@ -125,7 +127,8 @@ describe('storeTimeSeries (heartrate)', () => {
     expect(await heartRates(userId)).toContain('2024-03-11T06:00:00.000Z 66 awake');
     expect(await heartRates(userId)).toContain('2024-03-11T06:05:00.000Z 70 awake');
     const [day] = await rawDays(userId, 'heartrate');
-    const data = (day?.document as { data: { timestamp: string; bpm: number }[] }).data;
+    const document = day?.document as { data: { timestamp: string; bpm: number }[] } | undefined;
+    const data = document?.data ?? [];
     expect(data.map((r) => `${r.timestamp} ${r.bpm}`)).toEqual([
       '2024-03-11T05:55:00+00:00 58',
       '2024-03-11T06:00:00+00:00 66',
@@ -156,8 +159,14 @@ describe('storeTimeSeries (heartrate)', () => {
       .orderBy('id')
       .execute();
     expect(errors).toEqual([
-      { doc_id: '2024-03-11T07:00:00+00:00', message: 'heartrate row: bpm: expected an integer, got "high"' },
-      { doc_id: 'yesterday', message: 'heartrate row: timestamp: expected an ISO 8601 date-time, got "yesterday"' },
+      {
+        doc_id: '2024-03-11T07:00:00+00:00',
+        message: 'heartrate row: bpm: expected an integer, got "high"',
+      },
+      {
+        doc_id: 'yesterday',
+        message: 'heartrate row: timestamp: expected an ISO 8601 date-time, got "yesterday"',
+      },
       {
         doc_id: '2024-03-11T07:10:00+00:00',
         message: 'heartrate row: bpm: expected an integer from 0 to 32767, got 99999',
@@ -215,9 +224,15 @@ describe('storeTimeSeries (ring_battery_level)', () => {
       result({ inserted: 3 }),
     );
     expect(
-      await storeTimeSeries(db, { userId, dataType: 'ring_battery_level', rows: fixture('ring_battery_level') }),
+      await storeTimeSeries(db, {
+        userId,
+        dataType: 'ring_battery_level',
+        rows: fixture('ring_battery_level'),
+      }),
     ).toEqual(result({ unchanged: 3 }));
-    const changed = fixture('ring_battery_level').map((r, i) => (i === 2 ? { ...r, charging: false } : r));
+    const changed = fixture('ring_battery_level').map((r, i) =>
+      i === 2 ? { ...r, charging: false } : r,
+    );
     expect(
       await storeTimeSeries(db, { userId, dataType: 'ring_battery_level', rows: changed }),
     ).toEqual(result({ updated: 1, unchanged: 2 }));

@@ -11,11 +11,15 @@ describe('lttb', () => {
     expect(out.length).toBeLessThanOrEqual(2000);
     expect(out[0]).toEqual(points[0]);
     expect(out.at(-1)).toEqual(points.at(-1));
-    for (let i = 1; i < out.length; i++) expect((out[i]?.[0] ?? 0) > (out[i - 1]?.[0] ?? 0)).toBe(true);
+    for (let i = 1; i < out.length; i++)
+      expect((out[i]?.[0] ?? 0) > (out[i - 1]?.[0] ?? 0)).toBe(true);
   });
 
   it('keeps a single spike that an even sampling would miss', () => {
-    const points: Point[] = Array.from({ length: 5000 }, (_, i) => [i, i === 2501 ? 500 : 50] as const);
+    const points: Point[] = Array.from(
+      { length: 5000 },
+      (_, i) => [i, i === 2501 ? 500 : 50] as const,
+    );
     const out = lttb(points, 100);
     expect(out.some((p) => p[1] === 500)).toBe(true);
   });
@@ -41,7 +45,10 @@ describe('lttb', () => {
 
 describe('minMaxBuckets', () => {
   it('keeps each bucket extreme, so the highest and lowest beat survive', () => {
-    const points: Point[] = Array.from({ length: 17_280 }, (_, i) => [i * 5000, 60 + (i % 7)] as const);
+    const points: Point[] = Array.from(
+      { length: 17_280 },
+      (_, i) => [i * 5000, 60 + (i % 7)] as const,
+    );
     points[9000] = [9000 * 5000, 171];
     points[12000] = [12000 * 5000, 38];
     const out = minMaxBuckets(points, 1000);

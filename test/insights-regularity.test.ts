@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dayToUtcMs } from '../src/insights/days.ts';
-import { isoWithOffset, localClock, minutesFromLocalMidnight, parseOffsetMinutes } from '../src/insights/localTime.ts';
+import {
+  isoWithOffset,
+  localClock,
+  minutesFromLocalMidnight,
+  parseOffsetMinutes,
+} from '../src/insights/localTime.ts';
 import { sleepRegularity } from '../src/insights/regularity.ts';
 import { circularMeanMinutes, median } from '../src/insights/stats.ts';
 import { weekdayPattern } from '../src/insights/weekday.ts';
@@ -19,12 +24,16 @@ describe('sleep timing', () => {
   });
 
   it('has zero spread for perfectly regular nights', () => {
-    const nights = ['2026-01-02', '2026-01-03', '2026-01-04'].map((day) => ({ day, bedtimeMinutes: -60, wakeMinutes: 420 }));
+    const nights = ['2026-01-02', '2026-01-03', '2026-01-04'].map((day) => ({
+      day,
+      bedtimeMinutes: -60,
+      wakeMinutes: 420,
+    }));
     expect(sleepRegularity(nights).midpointSdMinutes).toBe(0);
   });
 });
 
-describe('local time at a record\'s own offset', () => {
+describe("local time at a record's own offset", () => {
   it('shows a DST night in the offsets it started and ended in', () => {
     // Europe/Berlin, 29 March 2026: clocks jump from 02:00 CET to 03:00 CEST.
     const start = new Date('2026-03-28T22:30:00Z');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../src/insights/days.ts';
 import { baselineBand, rollingMean } from '../src/insights/rolling.ts';
 
-const days = (n: number, start = '2026-01-01') => Array.from({ length: n }, (_, i) => addDays(start, i));
+const days = (n: number, start = '2026-01-01') =>
+  Array.from({ length: n }, (_, i) => addDays(start, i));
 
 describe('rollingMean', () => {
   it('averages the trailing 7 calendar days ending on each day', () => {
@@ -53,5 +54,25 @@ describe('baselineBand', () => {
     const band = baselineBand(days(20).map((day) => ({ day, value: 1 })));
     expect(band[12]?.mean).toBeNull();
     expect(band[13]?.mean).toBe(1);
+  });
+});
+
+describe('calendar days', () => {
+  it('converts days and instants exactly, leap days and centuries included', async () => {
+    const { addDays: add, dayToUtcMs, utcMsToDay } = await import('../src/insights/days.ts');
+    for (
+      let ms = Date.UTC(1899, 0, 1);
+      ms < Date.UTC(2101, 0, 1);
+      ms += 86_400_000 * 7 + 3_600_000
+    ) {
+      const day = new Date(ms).toISOString().slice(0, 10);
+      expect(utcMsToDay(ms)).toBe(day);
+      expect(dayToUtcMs(day)).toBe(
+        Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8))),
+      );
+    }
+    expect(add('2024-02-28', 1)).toBe('2024-02-29');
+    expect(add('2100-02-28', 1)).toBe('2100-03-01');
+    expect(add('2026-01-01', -1)).toBe('2025-12-31');
   });
 });

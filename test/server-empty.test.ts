@@ -18,7 +18,10 @@ let webDir: string;
 beforeAll(async () => {
   database = await openTestDatabase();
   webDir = await mkdtemp(join(tmpdir(), 'snowtorch-web-'));
-  await writeFile(join(webDir, 'index.html'), '<!doctype html><title>Snowtorch</title><div id="app"></div>');
+  await writeFile(
+    join(webDir, 'index.html'),
+    '<!doctype html><title>Snowtorch</title><div id="app"></div>',
+  );
   await writeFile(join(webDir, 'app.js'), 'console.log(1)');
   app = await createApp({ config: loadConfig({}), db: database.db, webDir });
 });

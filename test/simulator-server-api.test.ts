@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/simulator/index.ts';
-import { FIXTURE_END, startFixtureSimulator } from './support/simFixture.ts';
+import { type Simulator, startSimulator } from '../src/simulator/index.ts';
+import { FIXTURE_END, fixtureUsers, startFixtureSimulator } from './support/simFixture.ts';
 
 let sim: Simulator;
 let token: string;
@@ -71,6 +71,36 @@ describe('paging', () => {
     );
     expect(docs).toEqual(demo().heartrate(Date.parse(start), Date.parse(end)));
     expect(pages).toBe(Math.ceil(docs.length / 100));
+  });
+
+  it('pages a time series whose end defaults to now', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const live = await startSimulator({
+      seed: 0,
+      users: 1,
+      days: 3,
+      dataset: fixtureUsers({ users: 1, days: 3, endDate: today }),
+      timeSeriesPageSize: 50,
+    });
+    try {
+      const bearer = live.issueTokens('demo').access_token;
+      const seen: unknown[] = [];
+      let next: string | null = null;
+      do {
+        const query: string = next === null ? '' : `?next_token=${encodeURIComponent(next)}`;
+        const res = await fetch(`${live.url}/v2/usercollection/heartrate${query}`, {
+          headers: { authorization: `Bearer ${bearer}` },
+        });
+        expect(res.status).toBe(200);
+        const body = await res.json();
+        seen.push(...body.data.map((r: { timestamp_unix: number }) => r.timestamp_unix));
+        next = body.next_token;
+      } while (next !== null);
+      expect(seen.length).toBeGreaterThan(50);
+      expect(new Set(seen).size).toBe(seen.length);
+    } finally {
+      await live.close();
+    }
   });
 
   it('refuses a next_token from a different query, and a made-up one, with 400', async () => {

@@ -101,6 +101,19 @@ describe('fault switches', () => {
     expect((await getJson(LIST)).body.data).toEqual(clean);
   });
 
+  it('malformedType limits malformedNext to pages of one data type', async () => {
+    sim.faults.malformedNext = 1;
+    sim.faults.malformedType = 'daily_activity';
+    const other = await getJson('/v2/usercollection/daily_sleep?start_date=2025-01-20');
+    expect(other.body.data.every((d: { day: unknown }) => typeof d.day === 'string')).toBe(true);
+    expect(sim.faults.malformedNext).toBe(1);
+    const target = await getJson(LIST);
+    expect(
+      target.body.data.filter((d: { day: unknown }) => typeof d.day !== 'string'),
+    ).toHaveLength(1);
+    expect(sim.faults.malformedNext).toBe(0);
+  });
+
   it('latencyMs delays responses (a client waiting less gives up)', async () => {
     sim.faults.latencyMs = 3000;
     const err = await fetchApi(LIST, { signal: AbortSignal.timeout(200) }).catch((e: Error) => e);

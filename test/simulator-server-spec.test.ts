@@ -13,7 +13,9 @@ import { startSimulator } from '../src/simulator/index.ts';
  * (v1.37, the 200 response schema of each path). Real HTTP, real generated data.
  */
 
-const SPEC_PATH = process.env.OURA_OPENAPI_JSON ?? '/work/shared/oura/openapi.json';
+const SPEC_PATH =
+  process.env.OURA_OPENAPI_JSON ??
+  new URL('../spec/oura-openapi-1.37.json', import.meta.url).pathname;
 const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as {
   paths: Record<string, { get?: unknown }>;
   components: { schemas: Record<string, unknown> };

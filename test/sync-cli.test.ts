@@ -54,6 +54,19 @@ describe('snowtorch sync arguments', () => {
     expect(exitCodeFor([{ status: 'interrupted' }])).toBe(1);
   });
 
+  it('without configuration the CLI names every missing variable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'snowtorch-sync-'));
+    try {
+      const r = await cli(['sync'], { SNOWTORCH_DATA_DIR: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/SNOWTORCH_SECRET_KEY/);
+      expect(r.stderr).toMatch(/OURA_CLIENT_ID/);
+      expect(r.stderr).toMatch(/OURA_CLIENT_SECRET/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the CLI prints a usage error for an unknown type and exits 1', async () => {
     const r = await cli(['sync', '--types', 'steps']);
     expect(r.code).toBe(1);
@@ -73,7 +86,7 @@ describe('progress display', () => {
       },
       { isTTY: false },
     ) as unknown as NodeJS.WritableStream;
-    const d = createProgressDisplay({ stream });
+    const d = createProgressDisplay({ stream, label: 'demo' });
     const base = { userId: 1, dataType: 'sleep' as const, documents: 0, etaSeconds: null };
     d.onProgress({ ...base, phase: 'pending', windowsDone: 0, windowsTotal: 0 });
     d.onProgress({
@@ -83,13 +96,20 @@ describe('progress display', () => {
       windowsTotal: 4,
       range: { from: '2024-01-01', to: '2024-12-31' },
     });
-    d.onProgress({ ...base, phase: 'fetching', documents: 250, windowsDone: 2, windowsTotal: 4, etaSeconds: 3 });
+    d.onProgress({
+      ...base,
+      phase: 'fetching',
+      documents: 250,
+      windowsDone: 2,
+      windowsTotal: 4,
+      etaSeconds: 3,
+    });
     d.onProgress({ ...base, phase: 'done', documents: 500, windowsDone: 4, windowsTotal: 4 });
     d.finish();
     expect(text.split('\n').filter(Boolean)).toEqual([
-      'user 1 sleep: fetching 2024-01-01..2024-12-31',
-      'user 1 sleep: 2/4 windows, 250 docs, ETA 0:03',
-      'user 1 sleep [####################] done 500 docs in 4 windows',
+      'demo sleep: fetching 2024-01-01..2024-12-31',
+      'demo sleep: 2/4 windows, 250 docs, ETA 0:03',
+      'demo sleep [####################] done 500 docs in 4 windows',
     ]);
   });
 
@@ -123,7 +143,9 @@ describe('snowtorch demo and status', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Connected \(Oura user /);
     expect(first.stdout).toMatch(/demo: succeeded in/);
-    expect(first.stdout).toMatch(/Stored for "demo": \d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2}, \d+ nights/);
+    expect(first.stdout).toMatch(
+      /Stored for "demo": \d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2}, \d+ nights/,
+    );
     const key = await stat(join(dir, 'demo-secret.key'));
     expect(key.mode & 0o777).toBe(0o600);
 

@@ -78,8 +78,9 @@ describe('sleep days after a sync', () => {
         if (!switched && !away) continue;
         if (switched) dst += 1;
         if (away) travel += 1;
+        // The period is the night of its day, or (a split night) a shorter one beside it.
         if (nights.has(p.id)) expect(nights.get(p.id), `${name} ${p.id}`).toBe(p.day);
-        else expect(nights.size).toBeGreaterThan(0);
+        else expect([...nights.values()], `${name} ${p.id}`).toContain(p.day);
       }
     }
     expect(dst, 'nights spanning a DST switch or a zone change').toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { daysBetween, utcDay } from '../src/sync/days.ts';
 import type { SyncRunSummary } from '../src/sync/types.ts';
 import { minimumRequests } from '../src/sync/windows.ts';
 import {
-  DOCUMENT_TYPES,
+  type DOCUMENT_TYPES,
   deletedIds,
   expectSameDocuments,
   expectSameSeries,
@@ -62,17 +62,21 @@ describe('first sync: the whole history, then incremental', () => {
           : (sim.documents[s.dataType as (typeof DOCUMENT_TYPES)[number]]?.size ?? 0);
       minimum += minimumRequests(s.dataType as never, days, docs);
     }
+    // Pages asked for (retries of a slow machine's timeouts are not the planner's doing).
+    const pages = Object.values(first.counts).reduce((n, c) => n + c.requests, 0);
     console.info(
-      `3-year backfill: ${first.requests} requests, minimum ${minimum} (+${(((first.requests - minimum) / minimum) * 100).toFixed(1)}%), ${((first.finishedAt.getTime() - first.startedAt.getTime()) / 1000).toFixed(1)} s`,
+      `3-year backfill: ${pages} requests (${first.requests} with retries), minimum ${minimum} (+${(((pages - minimum) / minimum) * 100).toFixed(1)}%), ${((first.finishedAt.getTime() - first.startedAt.getTime()) / 1000).toFixed(1)} s`,
     );
-    expect(first.requests).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+    expect(pages).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
   });
 
   it('records the run with counts per type', async () => {
     const run = await getRun(h.db, first.runId);
     expect(run?.status).toBe('succeeded');
     expect(run?.finishedAt).toBeInstanceOf(Date);
-    expect(run?.counts.daily_activity?.inserted).toBe(h.simUser('demo').documents.daily_activity.size);
+    expect(run?.counts.daily_activity?.inserted).toBe(
+      h.simUser('demo').documents.daily_activity.size,
+    );
     expect(run?.counts.heartrate?.requests).toBeGreaterThan(30);
     const states = await getSyncStates(h.db, user.id);
     for (const s of states.filter((x) => x.dataType !== 'ring_configuration')) {
@@ -85,14 +89,11 @@ describe('first sync: the whole history, then incremental', () => {
     const second = await h.sync(user.id);
     expect(second.status).toBe('succeeded');
     for (const [type, c] of Object.entries(second.counts)) {
-      expect({ type, inserted: c.inserted, updated: c.updated, deleted: c.deleted }).toEqual({
-        type,
-        inserted: 0,
-        updated: 0,
-        deleted: 0,
-      });
-      expect(c.unchanged, type).toBeGreaterThanOrEqual(type === 'tag' ? 0 : 1);
+      const changes = { inserted: c.inserted, updated: c.updated, deleted: c.deleted };
+      expect(changes, type).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+      expect(c.unchanged, type).toBe(c.fetched);
     }
+    expect(second.counts.sleep?.unchanged).toBeGreaterThan(0);
     // Incremental: only the overlap is fetched, not the history.
     expect(second.requests).toBeLessThan(first.requests / 5);
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getConnection } from '../src/db/connections.ts';
 import { getRun, insertRun, listRuns } from '../src/db/syncRuns.ts';
+import { addDays, utcDay } from '../src/sync/days.ts';
 import { type SyncHarness, startSyncHarness, storedDocuments } from './support/syncHarness.ts';
 
 const DAYS = 90;
@@ -23,7 +24,9 @@ describe('sync under upstream trouble', () => {
     h = await startSyncHarness({ days: DAYS });
     const user = await h.connect('demo');
     h.sim.faults.malformedNext = 1;
-    const run = await h.sync(user.id, { types: ['sleep'] });
+    // With `since`, the first page served is a sleep page (no history-start probe before it).
+    const since = addDays(utcDay(new Date()), -DAYS - 5);
+    const run = await h.sync(user.id, { types: ['sleep'], since });
     expect(run.status).toBe('partial');
     expect(run.counts.sleep?.invalid).toBe(1);
     expect(run.errors).toHaveLength(1);
@@ -40,16 +43,21 @@ describe('sync under upstream trouble', () => {
     expect(stored.has(badId)).toBe(false);
 
     // Re-fetching the history brings the document in and forgets the failure.
-    const again = await h.sync(user.id, { types: ['sleep'], since: '2000-01-01' });
+    const again = await h.sync(user.id, { types: ['sleep'], since });
     expect(again.status).toBe('succeeded');
     expect((await storedDocuments(h.db, user.id, 'sleep')).size).toBe(sim.size);
     expect(await errorDocuments(h, user.id)).toEqual([]);
   });
 
   it('5xx, 429, timeouts and truncated bodies are retried and nothing is missing', async () => {
-    h = await startSyncHarness({ days: DAYS });
+    h = await startSyncHarness({ days: DAYS }, undefined, { timeoutMs: 3000 });
     const user = await h.connect('demo');
-    Object.assign(h.sim.faults, { fail5xxNext: 3, rateLimitNext: 2, timeoutNext: 1, truncateNext: 1 });
+    Object.assign(h.sim.faults, {
+      fail5xxNext: 3,
+      rateLimitNext: 2,
+      timeoutNext: 1,
+      truncateNext: 1,
+    });
     const run = await h.sync(user.id, { types: ['sleep', 'daily_readiness', 'heartrate'] });
     expect(run.status, run.message).toBe('succeeded');
     expect(h.sim.stats.served5xx).toBe(3);

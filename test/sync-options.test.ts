@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getSyncStates } from '../src/db/syncState.ts';
 import { OURA_SCOPES } from '../src/oura/routes.ts';
+import { generateDataset } from '../src/simulator/data/index.ts';
 import { addDays, utcDay } from '../src/sync/days.ts';
 import type { SyncProgressEvent } from '../src/sync/types.ts';
 import { type SyncHarness, startSyncHarness, storedDocuments } from './support/syncHarness.ts';
@@ -97,5 +98,27 @@ describe('sync options', () => {
     );
     const sleepDone = events.filter((e) => e.dataType === 'sleep').at(-1);
     expect(sleepDone?.documents).toBe(run.counts.sleep?.fetched);
+  });
+
+  it('without a ring set-up date the history start is found by probing years back', async () => {
+    const dataset = generateDataset({ seed: 9, users: 1, days: 500 });
+    for (const u of dataset) {
+      for (const ring of u.documents.ring_configuration.values()) ring.set_up_at = null;
+    }
+    h = await startSyncHarness({ days: 500, users: 1, dataset });
+    const user = await h.connect('demo');
+    const run = await h.sync(user.id, { types: ['sleep', 'daily_sleep', 'ring_configuration'] });
+    expect(run.status, run.message).toBe('succeeded');
+    const firstDay = [...h.simUser('demo').documents.daily_activity.values()]
+      .map((d) => String(d.day))
+      .sort()[0];
+    const states = await getSyncStates(h.db, user.id);
+    expect(states.find((s) => s.dataType === 'sleep')?.backfillFrom).toBe(
+      addDays(firstDay ?? '', -1),
+    );
+    // Two years with data, then two empty ones: four probes of daily_activity.
+    expect(h.sim.stats.requests['/v2/usercollection/daily_activity']).toBe(4);
+    const sleep = await storedDocuments(h.db, user.id, 'sleep');
+    expect(sleep.size).toBe(h.simUser('demo').documents.sleep.size);
   });
 });

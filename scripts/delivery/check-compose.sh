@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/delivery/lib.sh
 source "$here/lib.sh"
 need_pkg docker-compose docker-compose || { not_ok "docker-compose (v1) is installed"; exit 1; }
-python3 -c 'import yaml' 2>/dev/null || need_pkg /usr/bin/python3 python3-yaml || true
+py=$(yaml_python) || { not_ok "a YAML parser for Python (PyYAML) is available"; exit 1; }
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -41,7 +41,7 @@ variant() { # name, compose args...
   dc "$@" config >"$T/$name.yaml" 2>/dev/null
   local raw=() a prev=""
   for a in "$@"; do [ "$prev" = -f ] && raw+=("$T/$a"); prev=$a; done
-  python3 "$here/compose_checks.py" "$name" "$T/$name.yaml" "${raw[@]}" || failures=$((failures + 1))
+  "$py" "$here/compose_checks.py" "$name" "$T/$name.yaml" "${raw[@]}" || failures=$((failures + 1))
 }
 variant bundled -f compose.yaml
 variant managed -f compose.yaml -f compose.managed-db.yaml

@@ -14,6 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 need_pkg nginx nginx || { not_ok "nginx is installed"; exit 1; }
 need_pkg curl curl || { not_ok "curl is installed"; exit 1; }
+py=$(yaml_python) || { not_ok "a YAML parser for Python (PyYAML) is available"; exit 1; }
 
 T=$(mktemp -d)
 chmod 755 "$T"
@@ -123,7 +124,7 @@ check "port 80 serves ACME challenges from the webroot" \
 check "port 80 answers 404 for an unknown challenge (no redirect)" \
   test "$(http -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p80/.well-known/acme-challenge/nope")" = 404
 check "port 80 health page answers 200" test "$(http "http://127.0.0.1:$p80/nginx-health")" = ok
-health_cmd=$(python3 -c 'import yaml,sys; print(yaml.safe_load(open(sys.argv[1]))["services"]["nginx"]["healthcheck"]["test"][3])' "$DELIVERY_ROOT/compose.yaml")
+health_cmd=$("$py" -c 'import yaml,sys; print(yaml.safe_load(open(sys.argv[1]))["services"]["nginx"]["healthcheck"]["test"][3])' "$DELIVERY_ROOT/compose.yaml")
 check "compose's nginx health check command passes against it" bash -c "${health_cmd//127.0.0.1\/80/127.0.0.1/$p80}"
 redirect=$(http -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: snowtorch.invalid' "http://127.0.0.1:$p80/night/2025-01-02?x=1")
 check "HTTP redirects permanently to HTTPS, keeping path and query ($redirect)" \

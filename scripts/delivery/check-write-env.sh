@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/delivery/lib.sh
 source "$here/lib.sh"
 need_pkg docker-compose docker-compose || { not_ok "docker-compose (v1) is installed"; exit 1; }
+py=$(yaml_python) || { not_ok "a YAML parser for Python (PyYAML) is available"; exit 1; }
 
 W=$DELIVERY_ROOT/deploy/write-env.sh
 T=$(mktemp -d)
@@ -50,7 +51,7 @@ roundtrip_compose() {
     for name in "${names[@]}"; do echo "      $name: \${$name}"; done
   } >"$T/compose.yaml"
   (cd "$T" && env -i PATH="$PATH" docker-compose -f compose.yaml config) >"$T/config.yaml" || return 1
-  python3 - "$T/config.yaml" "$T/expected.out" <<'PY'
+  "$py" - "$T/config.yaml" "$T/expected.out" <<'PY'
 import sys, yaml
 env = yaml.safe_load(open(sys.argv[1]))["services"]["probe"]["environment"]
 expected = dict(line.rstrip("\n").split("=", 1) for line in open(sys.argv[2]))

@@ -73,3 +73,19 @@ wait_for_port() {
 finish() {
   [ "$failures" -eq 0 ]
 }
+
+# A python3 that can `import yaml` (the machine's, or Debian's python3 with python3-yaml).
+yaml_python() {
+  local py
+  for py in python3 /usr/bin/python3; do
+    if "$py" -c 'import yaml' 2>/dev/null; then
+      echo "$py"
+      return 0
+    fi
+  done
+  need_pkg /usr/bin/python3 python3 >/dev/null 2>&1
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-yaml >/dev/null 2>&1
+  fi
+  /usr/bin/python3 -c 'import yaml' 2>/dev/null && echo /usr/bin/python3
+}

@@ -4,7 +4,10 @@ import { ConfigError } from '../config/env.ts';
  * `snowtorch <command>`: one file per command group under commands/, loaded on demand so
  * `snowtorch --help` stays instant and a command pulls in only what it uses.
  */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<void>> }> = {
+const COMMANDS: Record<
+  string,
+  { summary: string; load: () => Promise<(argv: string[]) => Promise<void>> }
+> = {
   demo: {
     summary: 'Run the demo: Oura simulator + sync into the embedded database + dashboard',
     load: async () => (await import('./commands/demo.ts')).runDemoCommand,

@@ -17,6 +17,8 @@ export interface ProgressOptions {
   /** Force live (true) or plain (false) output; default: live when the stream is a TTY. */
   live?: boolean;
   throttleMs?: number;
+  /** Who is being synced, for plain lines (default "user <id>"). */
+  label?: string;
 }
 
 const BAR_WIDTH = 20;
@@ -36,6 +38,7 @@ function bar(done: number, total: number): string {
 }
 
 const num = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, word: string) => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function formatProgressLine(e: SyncProgressEvent, nameWidth: number): string {
   const name = e.dataType.padEnd(nameWidth);
@@ -43,7 +46,7 @@ export function formatProgressLine(e: SyncProgressEvent, nameWidth: number): str
     case 'pending':
       return `${name} waiting`;
     case 'done':
-      return `${name} ${bar(1, 1)} done ${num(e.documents)} docs in ${e.windowsDone} windows`;
+      return `${name} ${bar(1, 1)} done ${num(e.documents)} docs in ${plural(e.windowsDone, 'window')}`;
     case 'failed':
       return `${name} failed: ${e.message ?? 'error'}`;
     case 'skipped':
@@ -74,7 +77,7 @@ export function createProgressDisplay(opts: ProgressOptions = {}): ProgressDispl
       onProgress(e) {
         const prev = latest.get(e.dataType);
         latest.set(e.dataType, e);
-        const user = `user ${e.userId}`;
+        const user = opts.label ?? `user ${e.userId}`;
         if (e.phase === 'fetching' && prev?.phase !== 'fetching') {
           const range = e.range ? ` ${e.range.from}..${e.range.to}` : '';
           stream.write(`${user} ${e.dataType}: fetching${range}\n`);
@@ -101,7 +104,7 @@ export function createProgressDisplay(opts: ProgressOptions = {}): ProgressDispl
   const draw = () => {
     timer = undefined;
     lastDraw = Date.now();
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    const width = stream.columns && stream.columns > 20 ? stream.columns - 1 : 100;
     const w = nameWidth();
     // Lines are cut to the terminal width: a wrapped line would break the cursor arithmetic.
     const lines = [...latest.values()].map((e) => formatProgressLine(e, w).slice(0, width));

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** A command-line mistake: printed without a stack trace, exit code 1. */
 export class UsageError extends Error {

@@ -96,7 +96,9 @@ const envSchema = z.object({
     .optional(),
   SNOWTORCH_HOST: z.string().trim().min(1).default('127.0.0.1'),
   SNOWTORCH_PORT: port.default(3000),
-  SNOWTORCH_ALLOW_REMOTE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  SNOWTORCH_ALLOW_REMOTE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

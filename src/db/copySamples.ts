@@ -37,7 +37,9 @@ export async function copyHeartRateSamples(
       client.release();
     }
   }
-  throw new TypeError('copyHeartRateSamples: the database has neither a PGlite instance nor a pool');
+  throw new TypeError(
+    'copyHeartRateSamples: the database has neither a PGlite instance nor a pool',
+  );
 }
 
 /** COPY text format: backslash, tab, newline and carriage return are escaped. */

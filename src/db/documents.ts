@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import { recordInvalidDocuments, type InvalidDocument } from './errorDocuments.ts';
+import { type InvalidDocument, recordInvalidDocuments } from './errorDocuments.ts';
 import { isInvalid, type PreparedDocument, prepareDocument } from './prepareDocument.ts';
 import { PROJECTIONS } from './projections/index.ts';
 import type { DocumentDataType } from './projections/types.ts';
@@ -7,9 +7,9 @@ import { loadStoredVersions, upsertRawDocuments } from './rawDocuments.ts';
 import { upsertRows } from './rows.ts';
 import { inTransaction } from './transaction.ts';
 
+export { copyHeartRateSamples } from './copySamples.ts';
 export { markDocumentDeleted, reconcileDeletions } from './deletions.ts';
 export type { DocumentDataType, TimeSeriesDataType } from './projections/types.ts';
-export { copyHeartRateSamples } from './copySamples.ts';
 export { storeTimeSeries } from './timeSeries.ts';
 
 /** Per call: documents (or samples) new, changed, identical to what was stored, and rejected. */

@@ -26,19 +26,17 @@ export async function migrateToLatest(db: Db): Promise<{ applied: string[] }> {
   }
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${sql.lit(LOCK_KEY)})`.execute(conn);
-    let failed = true;
+    const unlock = () => sql`SELECT pg_advisory_unlock(${sql.lit(LOCK_KEY)})`.execute(conn);
+    let result: { applied: string[] };
     try {
-      const result = await runMigrator(conn);
-      failed = false;
-      return result;
-    } finally {
-      try {
-        await sql`SELECT pg_advisory_unlock(${sql.lit(LOCK_KEY)})`.execute(conn);
-      } catch (error) {
-        // A broken connection releases the lock by itself; report the original failure.
-        if (!failed) throw error;
-      }
+      result = await runMigrator(conn);
+    } catch (error) {
+      // A broken connection releases the lock by itself; report the original failure.
+      await unlock().catch(() => {});
+      throw error;
     }
+    await unlock();
+    return result;
   });
 }
 

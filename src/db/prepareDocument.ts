@@ -1,8 +1,8 @@
 import { canonicalJson, contentHash } from './contentHash.ts';
 import type { InvalidDocument } from './errorDocuments.ts';
 import { ProjectionError } from './errors.ts';
-import type { RawWrite } from './rawDocuments.ts';
 import type { AnyProjection } from './projections/types.ts';
+import type { RawWrite } from './rawDocuments.ts';
 
 export interface PreparedDocument extends RawWrite {
   /** The projection row, ready for the typed table. */

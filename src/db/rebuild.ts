@@ -31,7 +31,9 @@ export async function rebuildProjections(
       await sql`TRUNCATE ${sql.join(PROJECTION_TABLES.map((t) => sql.table(t)))}`.execute(trx);
     } else {
       for (const series of Object.values(SERIES)) {
-        await sql`SELECT pg_advisory_xact_lock(${sql.lit(series.lockClass)}, ${userId})`.execute(trx);
+        await sql`SELECT pg_advisory_xact_lock(${sql.lit(series.lockClass)}, ${userId})`.execute(
+          trx,
+        );
       }
       for (const table of PROJECTION_TABLES) {
         await sql`DELETE FROM ${sql.table(table)} WHERE user_id = ${userId}`.execute(trx);

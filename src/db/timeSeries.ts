@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { canonicalJson, contentHash } from './contentHash.ts';
+import { canonicalArray, checkStorable, contentHash } from './contentHash.ts';
 import type { Db } from './database.ts';
 import type { StoreResult } from './documents.ts';
 import { type InvalidDocument, recordInvalidDocuments } from './errorDocuments.ts';
@@ -55,12 +55,17 @@ async function storeSeries<P extends Point>(
   let maxMs = Number.NEGATIVE_INFINITY;
   for (const row of rows) {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      invalid.push({ docId: null, document: row, message: `${series.dataType} row: expected a JSON object` });
+      invalid.push({
+        docId: null,
+        document: row,
+        message: `${series.dataType} row: expected a JSON object`,
+      });
       continue;
     }
     const doc = row as Doc;
     try {
       const point = series.parse(doc);
+      checkStorable(doc);
       const key = series.key(point);
       if (entries.has(key)) duplicates++;
       entries.set(key, { point, row: doc });
@@ -142,7 +147,7 @@ async function keepRaw<P extends Point>(
     const ordered = [...merged.entries()]
       .sort(([ka, a], [kb, b]) => a.ms - b.ms || (ka < kb ? -1 : ka > kb ? 1 : 0))
       .map(([, v]) => v.row);
-    const json = canonicalJson({ data: ordered });
+    const json = `{"data":${canonicalArray(ordered)}}`;
     const hash = contentHash(json);
     if (before && !before.deleted && before.contentHash === hash) continue;
     writes.push({ docId: day, day, utcOffsetMinutes: 0, json, contentHash: hash });

@@ -30,7 +30,11 @@ export function localClock(instant: Date, offsetMinutes: number): string {
  * Minutes from local midnight starting `day` to the instant, at the offset: 23:30 the evening
  * before is -30, 07:15 on the day is 435.
  */
-export function minutesFromLocalMidnight(instant: Date, offsetMinutes: number, day: string): number {
+export function minutesFromLocalMidnight(
+  instant: Date,
+  offsetMinutes: number,
+  day: string,
+): number {
   return (instant.getTime() + offsetMinutes * 60_000 - dayToUtcMs(day)) / 60_000;
 }
 

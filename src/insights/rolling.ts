@@ -1,5 +1,6 @@
-import { addDays, dayToUtcMs } from './days.ts';
-import { mean, standardDeviation } from './stats.ts';
+import { dayToUtcMs } from './days.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface DayValue {
   readonly day: string;
@@ -18,33 +19,47 @@ export interface BandPoint {
   readonly upper: number | null;
 }
 
+interface WindowStats {
+  count: number;
+  sum: number;
+  sumSq: number;
+}
+
 /**
- * Values per calendar day inside the trailing window `(day - windowDays, day]`. The window is
- * counted in calendar days, not in rows, so a gap of missing nights never stretches it.
+ * Count, sum and sum of squares of the values in the trailing window `(day - windowDays, day]`
+ * for each day of the series, kept as running totals (linear in the series, whatever the
+ * window). The window is counted in calendar days, not rows, so missing nights never stretch it.
  */
 function trailingWindows(
   series: readonly DayValue[],
   windowDays: number,
-  emit: (day: string, values: number[]) => void,
+  emit: (day: string, stats: WindowStats) => void,
 ): void {
   const sorted = [...series].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const ms = sorted.map((p) => dayToUtcMs(p.day));
+  const stats: WindowStats = { count: 0, sum: 0, sumSq: 0 };
+  const usable = (v: number | null | undefined): v is number =>
+    typeof v === 'number' && Number.isFinite(v);
   let start = 0;
-  const window: { ms: number; value: number | null }[] = sorted.map((p) => ({
-    ms: dayToUtcMs(p.day),
-    value: p.value,
-  }));
   for (let i = 0; i < sorted.length; i++) {
     const current = sorted[i];
-    const here = window[i];
-    if (!current || !here) continue;
-    const firstMs = dayToUtcMs(addDays(current.day, -(windowDays - 1)));
-    while (start < i && (window[start]?.ms ?? 0) < firstMs) start++;
-    const values: number[] = [];
-    for (let j = start; j <= i; j++) {
-      const v = window[j]?.value;
-      if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+    if (!current) continue;
+    if (usable(current.value)) {
+      stats.count += 1;
+      stats.sum += current.value;
+      stats.sumSq += current.value * current.value;
     }
-    emit(current.day, values);
+    const firstMs = (ms[i] ?? 0) - (windowDays - 1) * DAY_MS;
+    while (start < i && (ms[start] ?? 0) < firstMs) {
+      const v = sorted[start]?.value;
+      if (usable(v)) {
+        stats.count -= 1;
+        stats.sum -= v;
+        stats.sumSq -= v * v;
+      }
+      start++;
+    }
+    emit(current.day, stats);
   }
 }
 
@@ -59,8 +74,8 @@ export function rollingMean(
   minValues = Math.floor(windowDays / 2) + 1,
 ): RollingPoint[] {
   const out: RollingPoint[] = [];
-  trailingWindows(series, windowDays, (day, values) => {
-    out.push({ day, value: values.length >= minValues ? mean(values) : null });
+  trailingWindows(series, windowDays, (day, w) => {
+    out.push({ day, value: w.count >= minValues && w.count > 0 ? w.sum / w.count : null });
   });
   return out;
 }
@@ -76,19 +91,16 @@ export function baselineBand(
   minValues = 14,
 ): BandPoint[] {
   const out: BandPoint[] = [];
-  trailingWindows(series, windowDays, (day, values) => {
-    if (values.length < minValues) {
+  trailingWindows(series, windowDays, (day, w) => {
+    if (w.count < Math.max(1, minValues)) {
       out.push({ day, mean: null, lower: null, upper: null });
       return;
     }
-    const m = mean(values);
-    const sd = standardDeviation(values) ?? 0;
-    out.push({
-      day,
-      mean: m,
-      lower: m === null ? null : m - sds * sd,
-      upper: m === null ? null : m + sds * sd,
-    });
+    const m = w.sum / w.count;
+    // Sample variance from running sums; clamped at 0 against rounding on constant series.
+    const variance = w.count > 1 ? Math.max(0, (w.sumSq - w.count * m * m) / (w.count - 1)) : 0;
+    const sd = Math.sqrt(variance);
+    out.push({ day, mean: m, lower: m - sds * sd, upper: m + sds * sd });
   });
   return out;
 }

@@ -43,7 +43,7 @@ export function circularMeanMinutes(values: readonly number[]): number | null {
     c += Math.cos(a);
   }
   const angle = Math.atan2(s / values.length, c / values.length);
-  return (((angle / (2 * Math.PI)) * 1440) % 1440 + 1440) % 1440;
+  return ((((angle / (2 * Math.PI)) * 1440) % 1440) + 1440) % 1440;
 }
 
 /** Spread of clock times in minutes around their circular mean (wraps at midnight). */

@@ -21,7 +21,11 @@ export function weekdayPattern(series: readonly DayValue[]): WeekdayPattern {
     buckets[weekdayIndex(p.day)]?.push(p.value);
   }
   return {
-    weekdays: buckets.map((values, weekday) => ({ weekday, mean: mean(values), count: values.length })),
+    weekdays: buckets.map((values, weekday) => ({
+      weekday,
+      mean: mean(values),
+      count: values.length,
+    })),
     workdayMean: mean(buckets.slice(0, 5).flat()),
     weekendMean: mean(buckets.slice(5).flat()),
   };

@@ -1,6 +1,6 @@
 /**
  * The Oura API v2 usercollection routes, as listed by the OpenAPI document v1.37
- * (`shared/oura/openapi.json`, paths `/v2/usercollection/*`). This registry is the one place
+ * (`spec/oura-openapi-1.37.json`, paths `/v2/usercollection/*`). This registry is the one place
  * that names them: the client, the simulator, the sync engine and storage all read it.
  */
 
@@ -105,10 +105,16 @@ export const ROUTES: Readonly<Record<DataType, RouteInfo>> = {
     single: false,
     webhook: false,
   }),
-  ring_battery_level: route('ring_battery_level', 'datetime', 'daily', 'PublicRingBatteryLevelRow', {
-    single: false,
-    webhook: false,
-  }),
+  ring_battery_level: route(
+    'ring_battery_level',
+    'datetime',
+    'daily',
+    'PublicRingBatteryLevelRow',
+    {
+      single: false,
+      webhook: false,
+    },
+  ),
 };
 
 export function isDataType(value: string): value is DataType {

@@ -18,6 +18,7 @@ export type UnitKind =
   | 'count'
   | 'years'
   | 'vo2'
+  | 'meters_per_second'
   | 'index'
   | 'level'
   | 'clock_minutes';
@@ -117,7 +118,14 @@ export interface TrendResponse {
   baselineUpper: (number | null)[];
   /** True when the series was reduced (LTTB) to stay under the point budget. */
   downsampled: boolean;
-  summary: { count: number; mean: number | null; median: number | null; min: number | null; max: number | null; latest: number | null };
+  summary: {
+    count: number;
+    mean: number | null;
+    median: number | null;
+    min: number | null;
+    max: number | null;
+    latest: number | null;
+  };
 }
 
 export interface StagesResponse {
@@ -199,7 +207,7 @@ export interface CoverageResponse {
     sleep: boolean;
     readiness: boolean;
     activity: boolean;
-    heartRateSamples: number;
+    heartRate: boolean;
     nonWearMinutes: number | null;
     lowBattery: boolean;
   }[];

@@ -10,7 +10,7 @@ import { errorResponseSchema, registerErrorHandling } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
-import type { ApiContext } from './routes/context.ts';
+import { type ApiContext, createOverviewCache } from './routes/context.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
 import { registerMeRoutes } from './routes/me.ts';
@@ -54,12 +54,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app);
   await registerHealthRoutes(app, deps);
 
-  const sync = createSyncRunner(deps.sync, deps.logger);
+  const overviews = createOverviewCache(deps.db);
+  const sync = createSyncRunner(deps.sync, deps.logger, () => overviews.clear());
   app.addHook('onClose', async () => sync.stop());
   const ctx: ApiContext = {
     db: deps.db,
     users: createUserResolver(deps.db, deps.userName),
     sync,
+    overviews,
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
   await registerMeRoutes(app, ctx);

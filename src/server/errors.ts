@@ -87,9 +87,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = isFastifyError(error) && error.statusCode ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply
-        .code(status)
-        .send({ error: { code: 'internal_error', message: 'Something went wrong on the server.' } });
+      return reply.code(status).send({
+        error: { code: 'internal_error', message: 'Something went wrong on the server.' },
+      });
     }
     const message = error instanceof Error ? error.message : String(error);
     const code = isFastifyError(error) && error.code ? error.code.toLowerCase() : 'bad_request';

@@ -9,7 +9,12 @@ export const rangeQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    range: { type: 'string', enum: RANGE_KEYS, default: '90d', description: 'Time range ending on `end`' },
+    range: {
+      type: 'string',
+      enum: RANGE_KEYS,
+      default: '90d',
+      description: 'Time range ending on `end`',
+    },
     end: {
       type: 'string',
       pattern: '^\\d{4}-\\d{2}-\\d{2}$',
@@ -34,7 +39,11 @@ export function resolveRange(
 ): { key: RangeKey; from: string; to: string } {
   const key = query.range ?? '90d';
   if (query.end !== undefined && !isValidDay(query.end)) {
-    throw new ApiError(400, 'invalid_request', `end must be a real day 'YYYY-MM-DD', got '${query.end}'`);
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `end must be a real day 'YYYY-MM-DD', got '${query.end}'`,
+    );
   }
   const to = query.end ?? span.lastDay ?? today;
   if (key === 'all') {

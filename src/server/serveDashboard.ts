@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
-import type { Db } from '../db/database.ts';
+import { ConfigError } from '../config/env.ts';
+import type { Db, OpenDatabase } from '../db/database.ts';
+import { createSyncContext } from '../sync/context.ts';
 import type { SyncContext } from '../sync/types.ts';
 import { createApp } from './app.ts';
 import { ensureWebBuild } from './webBuild.ts';
@@ -52,4 +54,41 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Runni
     url: `http://${shownHost}:${actualPort}`,
     close: () => app.close(),
   };
+}
+
+/**
+ * For `snowtorch demo` (after its sync): serve the dashboard for the demo's database until
+ * SIGINT/SIGTERM, printing the URL. "Sync now" syncs from the same simulator. The caller closes
+ * the database and the simulator afterwards.
+ */
+export async function serveDashboardUntilSignal(opts: {
+  config: Config;
+  database: OpenDatabase;
+  userName?: string;
+  logger?: Logger | false;
+  out?: NodeJS.WritableStream;
+}): Promise<void> {
+  let sync: SyncContext | undefined;
+  try {
+    sync = createSyncContext({
+      config: opts.config,
+      database: opts.database,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+  }
+  const dashboard = await serveDashboard({
+    config: opts.config,
+    db: opts.database.db,
+    logger: opts.logger ?? false,
+    ...(opts.userName ? { userName: opts.userName } : {}),
+    ...(sync ? { sync } : {}),
+  });
+  (opts.out ?? process.stdout).write(`\nDashboard: ${dashboard.url}  (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await dashboard.close();
 }

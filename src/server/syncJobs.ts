@@ -8,7 +8,11 @@ import { ApiError, ConflictError } from './errors.ts';
  * Runs "Sync now" in-process, one run at a time per server, and keeps its live progress for
  * polling. The engine's own lock still serialises runs across processes (CLI, scheduler).
  */
-export function createSyncRunner(context: SyncContext | undefined, logger?: Logger | false) {
+export function createSyncRunner(
+  context: SyncContext | undefined,
+  logger?: Logger | false,
+  onFinished?: () => void,
+) {
   let job: SyncJobView | null = null;
   let nextId = 1;
   let running: Promise<void> | null = null;
@@ -67,6 +71,7 @@ export function createSyncRunner(context: SyncContext | undefined, logger?: Logg
           view.current = null;
           view.done = view.total;
           running = null;
+          onFinished?.();
         });
       return { ...view };
     },

@@ -23,6 +23,8 @@ export async function registerWeb(app: FastifyInstance, distDir: string | null):
       prefix: '/',
       wildcard: false,
       index: false,
+      // webBuild.ts writes .br/.gz beside each asset.
+      preCompressed: true,
       setHeaders(res, path) {
         res.header(
           'cache-control',

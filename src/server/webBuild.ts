@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 
 /** The Vite project of the dashboard and where its build lands. */
@@ -56,6 +57,7 @@ export async function ensureWebBuild(logger?: Logger | false): Promise<string | 
     logLevel: 'warn',
     build: { outDir: staging, emptyOutDir: true },
   });
+  await precompress(staging);
   await rm(WEB_DIST, { recursive: true, force: true });
   try {
     await rename(staging, WEB_DIST);
@@ -65,4 +67,25 @@ export async function ensureWebBuild(logger?: Logger | false): Promise<string | 
     if (!existsSync(join(WEB_DIST, 'index.html'))) throw error;
   }
   return WEB_DIST;
+}
+
+/**
+ * Writes .br and .gz next to each text asset, so the server (preCompressed) sends the smaller
+ * file to browsers that accept it without compressing on every request.
+ */
+async function precompress(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      await precompress(path);
+      continue;
+    }
+    if (!/\.(js|css|html|svg|json)$/.test(entry.name)) continue;
+    const body = await readFile(path);
+    await writeFile(`${path}.gz`, gzipSync(body, { level: 9 }));
+    await writeFile(
+      `${path}.br`,
+      brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
 }

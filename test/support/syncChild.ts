@@ -14,7 +14,9 @@ const database = await openDatabase(config.database, { poolSize: 6 });
 try {
   const ctx = createSyncContext({ config, database });
   const summary = await syncUser(ctx, { userId, trigger: 'test' });
-  process.stdout.write(`${JSON.stringify({ status: summary.status, requests: summary.requests })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ status: summary.status, requests: summary.requests })}\n`,
+  );
 } finally {
   await database.close();
 }

@@ -7,7 +7,11 @@ import type { Db, OpenDatabase } from '../../src/db/database.ts';
 import { getOrCreateUser, type User } from '../../src/db/users.ts';
 import { DATA_TYPES, type DataType, OURA_SCOPES } from '../../src/oura/routes.ts';
 import type { DocumentDataType, SimUserData } from '../../src/simulator/data/index.ts';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
+import {
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.ts';
 import { createSyncContext } from '../../src/sync/context.ts';
 import { addDays, dayToMs, utcDay } from '../../src/sync/days.ts';
 import { syncUser } from '../../src/sync/engine.ts';
@@ -39,6 +43,7 @@ export const DOCUMENT_TYPES = DATA_TYPES.filter(
 export async function startSyncHarness(
   simOpts: Partial<SimulatorOptions> & { days: number },
   database?: OpenDatabase,
+  clientOptions: { timeoutMs?: number; retryBaseDelayMs?: number; maxRetries?: number } = {},
 ): Promise<SyncHarness> {
   const sim = await startSimulator({ seed: 42, users: 2, ...simOpts });
   const opened = database ?? (await openTestDatabase());
@@ -53,11 +58,11 @@ export async function startSyncHarness(
     LOG_LEVEL: 'silent',
   };
   const config = loadConfig(env);
-  // Short timeouts and backoff: the simulator's faults must not make tests slow.
+  // Short backoff: the simulator's faults must not make tests slow.
   const ctx = createSyncContext({
     config,
     database: opened,
-    clientOptions: { timeoutMs: 1500, retryBaseDelayMs: 20, maxRetries: 4 },
+    clientOptions: { timeoutMs: 20_000, retryBaseDelayMs: 20, maxRetries: 4, ...clientOptions },
   });
   const cipher = createTokenCipher([Buffer.from(key, 'hex')]);
   const simUser = (name: string): SimUserData => {
@@ -184,7 +189,10 @@ export async function expectSameDocuments(h: SyncHarness, user: User, name: stri
     const stored = await storedDocuments(h.db, user.id, type);
     const expected = sim.documents[type];
     expect([...stored.keys()].sort(), type).toEqual([...expected.keys()].sort());
-    for (const [id, doc] of expected) expect(stored.get(id), `${type} ${id}`).toEqual(doc);
+    // Compared as JSON: what travels over HTTP (-0 arrives as 0).
+    for (const [id, doc] of expected) {
+      expect(stored.get(id), `${type} ${id}`).toEqual(JSON.parse(JSON.stringify(doc)));
+    }
   }
 }
 
@@ -204,4 +212,3 @@ export async function expectSameSeries(h: SyncHarness, user: User, name: string,
     expect(stored.at(-1)).toBe(expected.at(-1));
   }
 }
-

@@ -83,6 +83,8 @@ export function unitSuffix(unit: UnitKind): string {
       return ' y';
     case 'vo2':
       return ' ml/kg/min';
+    case 'meters_per_second':
+      return ' m/s';
     default:
       return '';
   }
@@ -127,10 +129,17 @@ export function axisValue(value: number, unit: UnitKind): string {
   }
   if (unit === 'celsius_delta') return toDisplay(value, unit).toFixed(1);
   if (unit === 'clock_minutes') return fmtClockMinutes(value);
-  return Math.abs(value) >= 1000 ? `${Math.round(value / 100) / 10}k` : String(Number(value.toFixed(1)));
+  return Math.abs(value) >= 1000
+    ? `${Math.round(value / 100) / 10}k`
+    : String(Number(value.toFixed(1)));
 }
 
+const ACRONYMS: Record<string, string> = { rem: 'REM', hrv: 'HRV', spo2: 'SpO₂', vo2: 'VO₂' };
+
+/** 'hrv_balance' -> 'HRV balance', 'daily_spo2' -> 'Daily SpO₂'. */
 export function titleCase(key: string): string {
-  const s = key.replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
+  const words = key.split('_').map((w) => ACRONYMS[w] ?? w);
+  const first = words[0] ?? '';
+  words[0] = ACRONYMS[first.toLowerCase()] ? first : first.charAt(0).toUpperCase() + first.slice(1);
+  return words.join(' ');
 }

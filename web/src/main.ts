@@ -30,7 +30,18 @@ const main = h('main', { id: 'main', tabindex: '-1' });
 const navEl = h('nav', { class: 'top-nav', 'aria-label': 'Pages' });
 const userEl = h('span', { class: 'user' });
 app.append(
-  h('header', { class: 'top' }, h('a', { class: 'brand', href: '/night' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'Snowtorch'), navEl, userEl),
+  h(
+    'header',
+    { class: 'top' },
+    h(
+      'a',
+      { class: 'brand', href: '/night' },
+      h('span', { class: 'logo', 'aria-hidden': 'true' }),
+      'Snowtorch',
+    ),
+    navEl,
+    userEl,
+  ),
   main,
 );
 for (const item of NAV) navEl.append(h('a', { href: item.href }, item.label));
@@ -49,7 +60,8 @@ async function render(route: Route): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
   for (const a of navEl.querySelectorAll('a')) {
-    const active = route.path === a.getAttribute('href') || route.path.startsWith(`${a.getAttribute('href')}/`);
+    const active =
+      route.path === a.getAttribute('href') || route.path.startsWith(`${a.getAttribute('href')}/`);
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -59,7 +71,8 @@ async function render(route: Route): Promise<void> {
     const info = me ?? (await loadMe());
     const path = route.path.replace(/\/+$/, '') || '/';
     if (path === '/' || path === '/night') await renderNight(main, undefined, info, signal);
-    else if (path.startsWith('/night/')) await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
+    else if (path.startsWith('/night/'))
+      await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
     else if (path === '/trends') await renderTrends(main, route.query, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
     else if (path === '/data') await renderData(main, info, signal);

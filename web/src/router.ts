@@ -28,7 +28,7 @@ export function startRouter(onRoute: Listener): void {
     if (!target || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const href = target.getAttribute('href');
-    if (!href || !href.startsWith('/') || href.startsWith('/api/') || target.target) return;
+    if (!href?.startsWith('/') || href.startsWith('/api/') || target.target) return;
     event.preventDefault();
     navigate(href);
   });

@@ -3,7 +3,11 @@ import { h } from './dom.ts';
 
 /** Shared page pieces: headers, cards, and the loading / empty / error states. */
 
-export function pageHeader(title: string, subtitle?: string, ...extra: (Node | null)[]): HTMLElement {
+export function pageHeader(
+  title: string,
+  subtitle?: string,
+  ...extra: (Node | null)[]
+): HTMLElement {
   return h(
     'header',
     { class: 'page-head' },
@@ -78,7 +82,8 @@ export function segmented<T extends string>(
     if (!(event instanceof KeyboardEvent)) return;
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     const i = options.findIndex((o) => o.value === value);
-    const next = options[(i + (event.key === 'ArrowRight' ? 1 : options.length - 1)) % options.length];
+    const next =
+      options[(i + (event.key === 'ArrowRight' ? 1 : options.length - 1)) % options.length];
     if (next) {
       event.preventDefault();
       onChange(next.value);

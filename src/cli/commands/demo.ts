@@ -162,7 +162,7 @@ export async function prepareDemo(opts: DemoOptions = {}): Promise<DemoSession> 
 
     const logger = cliLogger(config);
     const ctx = createSyncContext({ config, database: opened, logger });
-    const display = createProgressDisplay({ stream: out });
+    const display = createProgressDisplay({ stream: out, label: 'demo' });
     let summary: SyncRunSummary;
     try {
       summary = await syncUser(ctx, {
@@ -212,10 +212,11 @@ export async function formatDemoReport(session: DemoSession): Promise<string> {
     formatRunSummary(summary, user.name),
     '',
     `Stored for "${user.name}": ${first ?? '-'} .. ${last ?? '-'}, ${nights.nights} nights`,
-    ...stored.map(
-      (t) =>
-        `  ${t.dataType.padEnd(width)}  ${String(t.documents).padStart(6)}  ${t.oldestDay ?? ''} .. ${t.newestDay ?? ''}`,
-    ),
+    ...stored.map((t) => {
+      const series = t.dataType === 'heartrate' || t.dataType === 'ring_battery_level';
+      const range = t.oldestDay ? `  ${t.oldestDay} .. ${t.newestDay ?? ''}` : '';
+      return `  ${t.dataType.padEnd(width)}  ${String(t.documents).padStart(6)} ${series ? 'days' : 'docs'}${range}`;
+    }),
   ].join('\n');
 }
 

@@ -40,9 +40,17 @@ export async function runServeCommand(argv: string[]): Promise<void> {
     sync = createSyncContext({ config, database, logger });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    logger.info({ missing: error.issues.map((i) => i.variable) }, 'sync from the dashboard disabled');
+    logger.info(
+      { missing: error.issues.map((i) => i.variable) },
+      'sync from the dashboard disabled',
+    );
   }
-  const dashboard = await serveDashboard({ config, db: database.db, logger, ...(sync ? { sync } : {}) });
+  const dashboard = await serveDashboard({
+    config,
+    db: database.db,
+    logger,
+    ...(sync ? { sync } : {}),
+  });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

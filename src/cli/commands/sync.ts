@@ -154,7 +154,7 @@ export async function runSyncCommand(argv: string[]): Promise<void> {
     for (const user of users) {
       if (stop.signal.aborted) break;
       if (!args.json) out.write(`Syncing ${user.name}...\n`);
-      const display = createProgressDisplay({ stream: out });
+      const display = createProgressDisplay({ stream: out, label: user.name });
       let summary: SyncRunSummary;
       try {
         summary = await syncUser(ctx, {

@@ -1,4 +1,14 @@
-import { dailyActivity, dailyCardiovascularAge, dailyReadiness, dailyResilience, dailySleep, dailySpo2, dailyStress, sleepTime, vo2Max } from './daily.ts';
+import {
+  dailyActivity,
+  dailyCardiovascularAge,
+  dailyReadiness,
+  dailyResilience,
+  dailySleep,
+  dailySpo2,
+  dailyStress,
+  sleepTime,
+  vo2Max,
+} from './daily.ts';
 import { enhancedTag, restModePeriod, ringConfiguration, session, tag, workout } from './events.ts';
 import { sleepPeriod } from './sleep.ts';
 import type { AnyProjection, DocumentDataType, DocumentTable, ProjectionTable } from './types.ts';

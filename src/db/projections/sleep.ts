@@ -1,3 +1,4 @@
+import { defineProjection } from './types.ts';
 import {
   addDays,
   bool,
@@ -11,7 +12,6 @@ import {
   sample,
   text,
 } from './values.ts';
-import { defineProjection } from './types.ts';
 
 /**
  * The day a sleep period counts toward (the sleep-day model, documented with the views in

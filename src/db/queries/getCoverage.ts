@@ -6,7 +6,8 @@ export interface CoverageRow {
   sleep: boolean;
   readiness: boolean;
   activity: boolean;
-  heartRateSamples: number;
+  /** Heart-rate samples stored for the day (its raw day document exists). */
+  heartRate: boolean;
   nonWearSeconds: number | null;
   lowBattery: boolean;
 }
@@ -15,17 +16,23 @@ export interface CoverageRow {
 export const LOW_BATTERY_LEVEL = 10;
 
 /**
- * Per day in [from, to]: which daily records exist, how many heart-rate samples (counted per UTC
- * day: the samples are instants), the ring's non-wear time, and whether the battery ran low
- * (the ring's own alert on a sleep period, or a battery sample at or under 10%).
+ * Per day in [from, to]: which daily records exist, whether heart rate was stored (its raw day
+ * document, one per UTC day: cheaper than counting a year of 5-minute samples), the ring's
+ * non-wear time, and whether the battery ran low (the ring's own alert on a sleep period, or a
+ * battery sample at or under 10%).
  */
-export async function getCoverage(db: Db, userId: number, from: string, to: string): Promise<CoverageRow[]> {
+export async function getCoverage(
+  db: Db,
+  userId: number,
+  from: string,
+  to: string,
+): Promise<CoverageRow[]> {
   const result = await sql<{
     day: string;
     sleep: boolean;
     readiness: boolean;
     activity: boolean;
-    hr: number;
+    hr: boolean;
     non_wear: number | null;
     low_battery: boolean;
   }>`
@@ -33,10 +40,9 @@ export async function getCoverage(db: Db, userId: number, from: string, to: stri
       select d::date as day from generate_series(${from}::date, ${to}::date, interval '1 day') d
     ),
     hr as (
-      select (ts at time zone 'UTC')::date as day, count(*)::int as n
-      from heart_rate_sample
-      where user_id = ${userId} and ts >= ${from}::date and ts < ${to}::date + 1
-      group by 1
+      select day from raw_document
+      where user_id = ${userId} and data_type = 'heartrate' and day between ${from} and ${to}
+        and deleted_at is null
     ),
     battery as (
       select (ts at time zone 'UTC')::date as day, min(level) as low
@@ -61,7 +67,7 @@ export async function getCoverage(db: Db, userId: number, from: string, to: stri
       sleep.day is not null as sleep,
       readiness.day is not null as readiness,
       activity.day is not null as activity,
-      coalesce(hr.n, 0) as hr,
+      hr.day is not null as hr,
       activity.non_wear::float8 as non_wear,
       coalesce(sleep.alert, false) or coalesce(battery.low <= ${LOW_BATTERY_LEVEL}, false) as low_battery
     from days
@@ -76,7 +82,7 @@ export async function getCoverage(db: Db, userId: number, from: string, to: stri
     sleep: r.sleep,
     readiness: r.readiness,
     activity: r.activity,
-    heartRateSamples: r.hr,
+    heartRate: r.hr,
     nonWearSeconds: r.non_wear,
     lowBattery: r.low_battery,
   }));

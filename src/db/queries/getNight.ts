@@ -1,8 +1,13 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { addDays } from '../../insights/days.ts';
 import { isoWithOffset, localClock, minutesFromLocalMidnight } from '../../insights/localTime.ts';
 import { median } from '../../insights/stats.ts';
-import type { Compared, NightResponse, SampleSeries, SleepPeriodView } from '../../server/apiTypes.ts';
+import type {
+  Compared,
+  NightResponse,
+  SampleSeries,
+  SleepPeriodView,
+} from '../../server/apiTypes.ts';
 import type { Db } from '../database.ts';
 import type { SleepNapView } from '../schema.ts';
 
@@ -98,7 +103,6 @@ export function toPeriodView(row: PeriodRow): SleepPeriodView {
   };
 }
 
-
 /**
  * Everything the night page shows for one wake-up day: the main night, that day's naps, the
  * day's sleep score and readiness, neighbouring nights, and each headline number next to the
@@ -106,86 +110,75 @@ export function toPeriodView(row: PeriodRow): SleepPeriodView {
  */
 export async function getNight(db: Db, userId: number, day: string): Promise<NightResponse> {
   const windowStart = addDays(day, -COMPARE_WINDOW_DAYS);
-  const [night, naps, sleepScore, readiness, prev, next, history, scoreHistory, readinessHistory] =
-    await Promise.all([
-      db
-        .selectFrom('sleep_night')
-        .select(DETAIL_COLUMNS)
-        .where('user_id', '=', userId)
-        .where('day', '=', day)
-        .executeTakeFirst(),
-      db
-        .selectFrom('sleep_nap')
-        .select(DETAIL_COLUMNS)
-        .where('user_id', '=', userId)
-        .where('day', '=', day)
-        .orderBy('bedtime_start')
-        .execute(),
-      db
-        .selectFrom('daily_sleep')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('day', '=', day)
-        .executeTakeFirst(),
-      db
-        .selectFrom('daily_readiness')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('day', '=', day)
-        .executeTakeFirst(),
-      db
-        .selectFrom('sleep_period')
-        .select((eb) => eb.fn.max('sleep_day').as('day'))
-        .where('user_id', '=', userId)
-        .where('type', '=', 'long_sleep')
-        .where('sleep_day', '<', day)
-        .executeTakeFirst(),
-      db
-        .selectFrom('sleep_period')
-        .select((eb) => eb.fn.min('sleep_day').as('day'))
-        .where('user_id', '=', userId)
-        .where('type', '=', 'long_sleep')
-        .where('sleep_day', '>', day)
-        .executeTakeFirst(),
-      db
-        .selectFrom('sleep_night')
-        .select([
-          'day',
-          'bedtime_start',
-          'bedtime_end',
-          'utc_offset_minutes',
-          'end_utc_offset_minutes',
-          'total_sleep_duration',
-          'rem_sleep_duration',
-          'deep_sleep_duration',
-          'light_sleep_duration',
-          'awake_time',
-          'efficiency',
-          'latency',
-          'lowest_heart_rate',
-          'average_heart_rate',
-          'average_hrv',
-          'average_breath',
-        ])
-        .where('user_id', '=', userId)
-        .where('day', '>=', windowStart)
-        .where('day', '<', day)
-        .execute(),
-      db
-        .selectFrom('daily_sleep')
-        .select('score')
-        .where('user_id', '=', userId)
-        .where('day', '>=', windowStart)
-        .where('day', '<', day)
-        .execute(),
-      db
-        .selectFrom('daily_readiness')
-        .select(['score', 'temperature_deviation'])
-        .where('user_id', '=', userId)
-        .where('day', '>=', windowStart)
-        .where('day', '<', day)
-        .execute(),
-    ]);
+  // Six statements: PGlite runs them one at a time, so each round trip counts.
+  const [night, naps, sleepDays, readinessDays, neighbours, history] = await Promise.all([
+    db
+      .selectFrom('sleep_night')
+      .select(DETAIL_COLUMNS)
+      .where('user_id', '=', userId)
+      .where('day', '=', day)
+      .executeTakeFirst(),
+    db
+      .selectFrom('sleep_nap')
+      .select(DETAIL_COLUMNS)
+      .where('user_id', '=', userId)
+      .where('day', '=', day)
+      .orderBy('bedtime_start')
+      .execute(),
+    // The day's sleep score and the 30 days before it, in one go.
+    db
+      .selectFrom('daily_sleep')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('day', '>=', windowStart)
+      .where('day', '<=', day)
+      .execute(),
+    db
+      .selectFrom('daily_readiness')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('day', '>=', windowStart)
+      .where('day', '<=', day)
+      .execute(),
+    sql<{ prev: string | null; next: string | null }>`
+      select
+        (select max(sleep_day) from sleep_period
+          where user_id = ${userId} and type = 'long_sleep' and sleep_day < ${day}) as prev,
+        (select min(sleep_day) from sleep_period
+          where user_id = ${userId} and type = 'long_sleep' and sleep_day > ${day}) as next`.execute(
+      db,
+    ),
+    db
+      .selectFrom('sleep_night')
+      .select([
+        'day',
+        'bedtime_start',
+        'bedtime_end',
+        'utc_offset_minutes',
+        'end_utc_offset_minutes',
+        'total_sleep_duration',
+        'rem_sleep_duration',
+        'deep_sleep_duration',
+        'light_sleep_duration',
+        'awake_time',
+        'efficiency',
+        'latency',
+        'lowest_heart_rate',
+        'average_heart_rate',
+        'average_hrv',
+        'average_breath',
+      ])
+      .where('user_id', '=', userId)
+      .where('day', '>=', windowStart)
+      .where('day', '<', day)
+      .execute(),
+  ]);
+  const sleepScore = sleepDays.find((r) => r.day === day);
+  const scoreHistory = sleepDays.filter((r) => r.day < day);
+  const readiness = readinessDays.find((r) => r.day === day);
+  const readinessHistory = readinessDays.filter((r) => r.day < day);
+  const prev = { day: neighbours.rows[0]?.prev ?? null };
+  const next = { day: neighbours.rows[0]?.next ?? null };
 
   const bedMinutes = (r: { bedtime_start: Date; utc_offset_minutes: number | null; day: string }) =>
     minutesFromLocalMidnight(r.bedtime_start, r.utc_offset_minutes ?? 0, r.day);
@@ -195,16 +188,28 @@ export async function getNight(db: Db, userId: number, day: string): Promise<Nig
     utc_offset_minutes: number | null;
     day: string;
   }) =>
-    minutesFromLocalMidnight(r.bedtime_end, r.end_utc_offset_minutes ?? r.utc_offset_minutes ?? 0, r.day);
+    minutesFromLocalMidnight(
+      r.bedtime_end,
+      r.end_utc_offset_minutes ?? r.utc_offset_minutes ?? 0,
+      r.day,
+    );
 
-  const compared = <T>(value: number | null | undefined, rows: T[], pick: (r: T) => number | null): Compared => ({
+  const compared = <T>(
+    value: number | null | undefined,
+    rows: T[],
+    pick: (r: T) => number | null,
+  ): Compared => ({
     value: value ?? null,
     median30: median(rows.map(pick)),
   });
   const compare: Record<string, Compared> = {
     sleepScore: compared(sleepScore?.score, scoreHistory, (r) => r.score),
     readiness: compared(readiness?.score, readinessHistory, (r) => r.score),
-    temperatureDeviation: compared(readiness?.temperature_deviation, readinessHistory, (r) => r.temperature_deviation),
+    temperatureDeviation: compared(
+      readiness?.temperature_deviation,
+      readinessHistory,
+      (r) => r.temperature_deviation,
+    ),
     totalSleep: compared(night?.total_sleep_duration, history, (r) => r.total_sleep_duration),
     remSleep: compared(night?.rem_sleep_duration, history, (r) => r.rem_sleep_duration),
     deepSleep: compared(night?.deep_sleep_duration, history, (r) => r.deep_sleep_duration),

@@ -18,7 +18,12 @@ export async function getOverview(db: Db, userId: number): Promise<Overview> {
       .select(['status', 'scopes'])
       .where('user_id', '=', userId)
       .executeTakeFirst(),
-    sql<{ first_night: string | null; last_night: string | null; first_day: string | null; last_day: string | null }>`
+    sql<{
+      first_night: string | null;
+      last_night: string | null;
+      first_day: string | null;
+      last_day: string | null;
+    }>`
       select
         (select min(sleep_day) from sleep_period where user_id = ${userId} and type = 'long_sleep') as first_night,
         (select max(sleep_day) from sleep_period where user_id = ${userId} and type = 'long_sleep') as last_night,

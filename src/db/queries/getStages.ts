@@ -9,7 +9,12 @@ export interface NightStages {
 }
 
 /** Seconds in each stage per main night, in [from, to]. */
-export async function getStages(db: Db, userId: number, from: string, to: string): Promise<NightStages[]> {
+export async function getStages(
+  db: Db,
+  userId: number,
+  from: string,
+  to: string,
+): Promise<NightStages[]> {
   return db
     .selectFrom('sleep_night')
     .select([

@@ -6,7 +6,12 @@ import type { Db } from '../database.ts';
  * Bedtime and wake time of each main night in [from, to], as minutes from the wake day's local
  * midnight, each in its own offset (a DST night keeps both wall-clock times right).
  */
-export async function getTiming(db: Db, userId: number, from: string, to: string): Promise<NightTiming[]> {
+export async function getTiming(
+  db: Db,
+  userId: number,
+  from: string,
+  to: string,
+): Promise<NightTiming[]> {
   const rows = await db
     .selectFrom('sleep_night')
     .select(['day', 'bedtime_start', 'bedtime_end', 'utc_offset_minutes', 'end_utc_offset_minutes'])
@@ -17,9 +22,15 @@ export async function getTiming(db: Db, userId: number, from: string, to: string
     .execute();
   return rows.map((r) => ({
     day: r.day,
-    bedtimeMinutes: Math.floor(minutesFromLocalMidnight(r.bedtime_start, r.utc_offset_minutes ?? 0, r.day)),
+    bedtimeMinutes: Math.floor(
+      minutesFromLocalMidnight(r.bedtime_start, r.utc_offset_minutes ?? 0, r.day),
+    ),
     wakeMinutes: Math.floor(
-      minutesFromLocalMidnight(r.bedtime_end, r.end_utc_offset_minutes ?? r.utc_offset_minutes ?? 0, r.day),
+      minutesFromLocalMidnight(
+        r.bedtime_end,
+        r.end_utc_offset_minutes ?? r.utc_offset_minutes ?? 0,
+        r.day,
+      ),
     ),
   }));
 }

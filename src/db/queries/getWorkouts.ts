@@ -3,7 +3,12 @@ import type { WorkoutView } from '../../server/apiTypes.ts';
 import type { Db } from '../database.ts';
 
 /** Workouts whose day is in [from, to], oldest first. */
-export async function getWorkouts(db: Db, userId: number, from: string, to: string): Promise<WorkoutView[]> {
+export async function getWorkouts(
+  db: Db,
+  userId: number,
+  from: string,
+  to: string,
+): Promise<WorkoutView[]> {
   const rows = await db
     .selectFrom('workout')
     .select([

@@ -8,13 +8,43 @@ export interface ApiContext {
   readonly db: Db;
   readonly users: UserResolver;
   readonly sync: SyncRunner;
+  readonly overviews: OverviewCache;
   /** Today as a UTC day; tests pin it. */
   today(): string;
 }
 
-export async function userAndOverview(ctx: ApiContext): Promise<{ user: { id: number; name: string }; overview: Overview }> {
+/** How long the stored span (first/last day) is reused; it only moves when a sync stores data. */
+const OVERVIEW_TTL_MS = 10_000;
+
+/**
+ * Every range query needs the user's stored span; caching it briefly saves a round trip per
+ * request (PGlite runs one statement at a time). A sync finishing in this process clears it;
+ * one in another process (CLI, scheduler) shows within the TTL.
+ */
+export function createOverviewCache(db: Db) {
+  const cache = new Map<number, { at: number; value: Promise<Overview> }>();
+  return {
+    get(userId: number): Promise<Overview> {
+      const hit = cache.get(userId);
+      if (hit && Date.now() - hit.at < OVERVIEW_TTL_MS) return hit.value;
+      const value = getOverview(db, userId);
+      cache.set(userId, { at: Date.now(), value });
+      value.catch(() => cache.delete(userId));
+      return value;
+    },
+    clear(): void {
+      cache.clear();
+    },
+  };
+}
+
+export type OverviewCache = ReturnType<typeof createOverviewCache>;
+
+export async function userAndOverview(
+  ctx: ApiContext,
+): Promise<{ user: { id: number; name: string }; overview: Overview }> {
   const user = await ctx.users.require();
-  return { user, overview: await getOverview(ctx.db, user.id) };
+  return { user, overview: await ctx.overviews.get(user.id) };
 }
 
 /** A loose object schema for documentation: responses are typed in apiTypes.ts. */

@@ -3,7 +3,12 @@ import { getCoverage } from '../../db/queries/getCoverage.ts';
 import { listRuns } from '../../db/syncRuns.ts';
 import { addDays } from '../../insights/days.ts';
 import { getUserStatus } from '../../sync/status.ts';
-import type { CoverageResponse, CoverageStatus, SyncJobView, SyncStatusResponse } from '../apiTypes.ts';
+import type {
+  CoverageResponse,
+  CoverageStatus,
+  SyncJobView,
+  SyncStatusResponse,
+} from '../apiTypes.ts';
 import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 
@@ -17,7 +22,13 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
       schema: {
         tags: ['data'],
         summary: 'Per day: which data exists, gaps, non-wear and low battery (default: last year)',
-        querystring: { ...rangeQuerySchema, properties: { ...rangeQuerySchema.properties, range: { ...rangeQuerySchema.properties.range, default: '1y' } } },
+        querystring: {
+          ...rangeQuerySchema,
+          properties: {
+            ...rangeQuerySchema.properties,
+            range: { ...rangeQuerySchema.properties.range, default: '1y' },
+          },
+        },
         response: { 200: jsonResponse('Coverage calendar'), ...errorResponses },
       },
     },
@@ -25,7 +36,12 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
       const { user, overview } = await userAndOverview(ctx);
       const today = ctx.today();
       const range = resolveRange(
-        { ...request.query, end: request.query.end ?? (overview.lastDay && overview.lastDay > today ? overview.lastDay : today) },
+        {
+          ...request.query,
+          end:
+            request.query.end ??
+            (overview.lastDay && overview.lastDay > today ? overview.lastDay : today),
+        },
         overview,
         today,
       );
@@ -34,7 +50,7 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
         from: range.from,
         to: range.to,
         days: rows.map((r) => {
-          const any = r.sleep || r.readiness || r.activity || r.heartRateSamples > 0;
+          const any = r.sleep || r.readiness || r.activity || r.heartRate;
           const all = r.sleep && r.readiness && r.activity;
           let status: CoverageStatus;
           if (r.day > addDays(today, 1)) status = 'future';
@@ -49,7 +65,7 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
             sleep: r.sleep,
             readiness: r.readiness,
             activity: r.activity,
-            heartRateSamples: r.heartRateSamples,
+            heartRate: r.heartRate,
             nonWearMinutes: r.nonWearSeconds === null ? null : Math.round(r.nonWearSeconds / 60),
             lowBattery: r.lowBattery,
           };

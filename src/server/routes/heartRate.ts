@@ -11,7 +11,10 @@ import { MAX_CHART_POINTS } from './trends.ts';
 /** A gap longer than this between samples is drawn as a gap (ring off, charging). */
 const GAP_MS = 20 * 60_000;
 
-export async function registerHeartRateRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+export async function registerHeartRateRoutes(
+  app: FastifyInstance,
+  ctx: ApiContext,
+): Promise<void> {
   app.get<{ Querystring: { day?: string } }>(
     '/api/heartrate',
     {
@@ -22,7 +25,11 @@ export async function registerHeartRateRoutes(app: FastifyInstance, ctx: ApiCont
           type: 'object',
           additionalProperties: false,
           properties: {
-            day: { type: 'string', pattern: '^(latest|\\d{4}-\\d{2}-\\d{2})$', description: "Local day or 'latest'" },
+            day: {
+              type: 'string',
+              pattern: '^(latest|\\d{4}-\\d{2}-\\d{2})$',
+              description: "Local day or 'latest'",
+            },
           },
         },
         response: { 200: jsonResponse('Heart-rate samples of the day'), ...errorResponses },
@@ -32,7 +39,8 @@ export async function registerHeartRateRoutes(app: FastifyInstance, ctx: ApiCont
       const { user, overview } = await userAndOverview(ctx);
       const requested = request.query.day ?? 'latest';
       const day = requested === 'latest' ? (overview.lastDay ?? ctx.today()) : requested;
-      if (!isValidDay(day)) throw new ApiError(400, 'invalid_request', `'${day}' is not a real day.`);
+      if (!isValidDay(day))
+        throw new ApiError(400, 'invalid_request', `'${day}' is not a real day.`);
       const hr = await getDayHeartRate(ctx.db, user.id, day);
       const points: Point[] = [];
       let prev: number | null = null;

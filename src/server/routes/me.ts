@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { getOverview } from '../../db/queries/getOverview.ts';
 import { METRICS, metricInfo } from '../../db/queries/metricCatalog.ts';
 import type { MeResponse } from '../apiTypes.ts';
 import { type ApiContext, jsonResponse } from './context.ts';
@@ -27,7 +26,7 @@ export async function registerMeRoutes(app: FastifyInstance, ctx: ApiContext): P
           metrics,
         };
       }
-      const overview = await getOverview(ctx.db, user.id);
+      const overview = await ctx.overviews.get(user.id);
       return {
         user,
         connection: overview.connection,

@@ -3,13 +3,18 @@ import { getDailyValues } from '../../db/queries/getDailyValues.ts';
 import { getStages } from '../../db/queries/getStages.ts';
 import { getTiming } from '../../db/queries/getTiming.ts';
 import { METRIC_KEYS, metricByKey, metricInfo } from '../../db/queries/metricCatalog.ts';
-import { addDays, daysBetween } from '../../insights/days.ts';
+import { addDays, daysBetween, dayToUtcMs, utcMsToDay } from '../../insights/days.ts';
 import { lttb } from '../../insights/downsample.ts';
 import { sleepRegularity } from '../../insights/regularity.ts';
 import { baselineBand, rollingMean } from '../../insights/rolling.ts';
 import { mean, median } from '../../insights/stats.ts';
 import { weekdayPattern } from '../../insights/weekday.ts';
-import type { StagesResponse, TimingResponse, TrendResponse, WeekdayResponse } from '../apiTypes.ts';
+import type {
+  StagesResponse,
+  TimingResponse,
+  TrendResponse,
+  WeekdayResponse,
+} from '../apiTypes.ts';
 import { NotFoundError } from '../errors.ts';
 import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
@@ -22,7 +27,9 @@ const BASELINE_DAYS = 60;
 const metricParams = {
   type: 'object',
   required: ['metric'],
-  properties: { metric: { type: 'string', enum: METRIC_KEYS, description: 'Metric key (see /api/me)' } },
+  properties: {
+    metric: { type: 'string', enum: METRIC_KEYS, description: 'Metric key (see /api/me)' },
+  },
 } as const;
 
 function requireMetric(key: string) {
@@ -34,7 +41,8 @@ function requireMetric(key: string) {
 /** Every day of [from, to] with its value or null, so gaps stay gaps on the chart. */
 function denseDays(from: string, to: string): string[] {
   const n = daysBetween(from, to) + 1;
-  return Array.from({ length: Math.max(0, n) }, (_, i) => addDays(from, i));
+  const start = dayToUtcMs(from);
+  return Array.from({ length: Math.max(0, n) }, (_, i) => utcMsToDay(start + i * 86_400_000));
 }
 
 export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -43,17 +51,27 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
     {
       schema: {
         tags: ['trends'],
-        summary: 'A daily metric with its 7-day rolling mean and 60-day baseline band (mean ± 1 SD)',
+        summary:
+          'A daily metric with its 7-day rolling mean and 60-day baseline band (mean ± 1 SD)',
         params: metricParams,
         querystring: rangeQuerySchema,
-        response: { 200: jsonResponse('Columnar daily series, at most 2,000 points'), ...errorResponses },
+        response: {
+          200: jsonResponse('Columnar daily series, at most 2,000 points'),
+          ...errorResponses,
+        },
       },
     },
     async (request): Promise<TrendResponse> => {
       const metric = requireMetric(request.params.metric);
       const { user, overview } = await userAndOverview(ctx);
       const range = resolveRange(request.query, overview, ctx.today());
-      const rows = await getDailyValues(ctx.db, user.id, metric, addDays(range.from, -BASELINE_DAYS), range.to);
+      const rows = await getDailyValues(
+        ctx.db,
+        user.id,
+        metric,
+        addDays(range.from, -BASELINE_DAYS),
+        range.to,
+      );
       const byDay = new Map(rows.map((r) => [r.day, r.value]));
       // Means and bands for every calendar day (also days without a value), so a missing night
       // leaves a gap in the values but not in the 7-day mean or the baseline band.
@@ -61,8 +79,15 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
         day,
         value: byDay.get(day) ?? null,
       }));
-      const rolling = new Map(rollingMean(dense, 7).map((p) => [p.day, p.value]));
-      const band = new Map(baselineBand(dense, BASELINE_DAYS, 1).map((p) => [p.day, p]));
+      // Sparse measures (VO2 max is estimated every few days) would never fill the usual
+      // minimum counts; for them any value in the window counts.
+      const sparse = rows.filter((r) => r.value !== null).length < dense.length / 2;
+      const rolling = new Map(
+        rollingMean(dense, 7, sparse ? 1 : undefined).map((p) => [p.day, p.value]),
+      );
+      const band = new Map(
+        baselineBand(dense, BASELINE_DAYS, 1, sparse ? 3 : undefined).map((p) => [p.day, p]),
+      );
       let days = denseDays(range.from, range.to);
       let downsampled = false;
       if (days.length > MAX_CHART_POINTS) {
@@ -154,8 +179,17 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
         weeks.set(week, list);
       }
       const keys = [...weeks.keys()].sort();
-      const col = (k: 'deep' | 'light' | 'rem' | 'awake') => keys.map((w) => mean((weeks.get(w) ?? []).map((r) => r[k])));
-      return { range, bucket: 'week', days: keys, deep: col('deep'), light: col('light'), rem: col('rem'), awake: col('awake') };
+      const col = (k: 'deep' | 'light' | 'rem' | 'awake') =>
+        keys.map((w) => mean((weeks.get(w) ?? []).map((r) => r[k])));
+      return {
+        range,
+        bucket: 'week',
+        days: keys,
+        deep: col('deep'),
+        light: col('light'),
+        rem: col('rem'),
+        awake: col('awake'),
+      };
     },
   );
 

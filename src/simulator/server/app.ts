@@ -19,7 +19,8 @@ const pathOf = (req: FastifyRequest) => {
   return q < 0 ? req.url : req.url.slice(0, q);
 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// Unref'd: a response still being delayed must not keep a closed simulator's process alive.
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** The simulator's Fastify app (not listening yet). */
 export async function buildSimulatorApp(

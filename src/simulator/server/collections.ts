@@ -46,9 +46,11 @@ async function caller(
 }
 
 /** The `malformedNext` fault: corrupt one document of a non-empty page. */
-function maybeMalform(ctx: SimContext, data: SimDocument[]): SimDocument[] {
+function maybeMalform(ctx: SimContext, route: RouteInfo, data: SimDocument[]): SimDocument[] {
   const first = data[0];
-  if (first === undefined || !ctx.faults.take('malformedNext')) return data;
+  const only = ctx.faults.malformedType;
+  if (first === undefined || (only !== null && only !== route.dataType)) return data;
+  if (!ctx.faults.take('malformedNext')) return data;
   ctx.stats.malformed++;
   return [malformDocument(first), ...data.slice(1)];
 }
@@ -64,13 +66,18 @@ function listDocuments(
   const fields = fieldsParam(query);
   let from = 0;
   let to = index.size;
-  const window: string[] = [];
   if (route.range === 'date') {
     const { startDay, endDay } = dayWindow(query, ctx.config.datasetEndDay);
     [from, to] = index.range(startDay, endDay);
-    window.push(startDay, endDay);
   }
-  const fingerprint = queryFingerprint([mode, route.path, user.name, window, fields]);
+  const fingerprint = queryFingerprint([
+    mode,
+    route.path,
+    user.name,
+    param(query, 'start_date'),
+    param(query, 'end_date'),
+    fields,
+  ]);
   const token = param(query, 'next_token');
   const offset = token ? decodeNextToken(token, fingerprint).position : 0;
   const start = from + offset;
@@ -119,12 +126,13 @@ function listSeries(
     const row = latestRow(source, from, window.endMs);
     return { data: row ? [project(row, fields)] : [], next_token: null };
   }
+  // The parameters as sent, not the window: a default end ("now") moves between pages.
   const fingerprint = queryFingerprint([
     mode,
     route.path,
     user.name,
-    window.startMs,
-    window.endMs,
+    param(query, 'start_datetime'),
+    param(query, 'end_datetime'),
     fields,
   ]);
   const token = param(query, 'next_token');
@@ -175,7 +183,7 @@ export function registerRoute(
       route.range === 'datetime'
         ? listSeries(ctx, route, user, mode, query)
         : listDocuments(ctx, route, user, mode, query);
-    return { data: maybeMalform(ctx, page.data), next_token: page.next_token };
+    return { data: maybeMalform(ctx, route, page.data), next_token: page.next_token };
   });
   if (!route.single) return;
   app.get<{ Params: { documentId: string } }>(

@@ -27,6 +27,7 @@ const faultsBody = z
     truncateNext: count,
     rateLimitNext: count,
     malformedNext: count,
+    malformedType: z.enum(DATA_TYPES).nullable(),
     expireTokensNow: z.boolean(),
     reset: z.boolean(),
     changeDocuments: mutation,
@@ -86,6 +87,7 @@ export function registerControlRoutes(
     if (body.truncateNext !== undefined) faults.truncateNext = body.truncateNext;
     if (body.rateLimitNext !== undefined) faults.rateLimitNext = body.rateLimitNext;
     if (body.malformedNext !== undefined) faults.malformedNext = body.malformedNext;
+    if (body.malformedType !== undefined) faults.malformedType = body.malformedType;
     if (body.expireTokensNow) faults.expireTokensNow();
     const out: Record<string, unknown> = {};
     if (body.changeDocuments) {

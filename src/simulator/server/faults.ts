@@ -1,3 +1,4 @@
+import type { DataType } from '../../oura/routes.ts';
 import type { DocumentDataType } from '../data/index.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface FaultControls {
   rateLimitNext: number;
   /** Next N non-empty list pages carry one document with a field of the wrong type. */
   malformedNext: number;
+  /** Limit `malformedNext` to list pages of this data type (null: any route). */
+  malformedType: DataType | null;
   /** Every access token issued so far expires now (refresh tokens keep working). */
   expireTokensNow(): void;
   /** Revise the user's `n` most recent documents of a type; returns their ids. */
@@ -52,6 +55,7 @@ export class FaultState implements FaultControls {
   truncateNext = 0;
   rateLimitNext = 0;
   malformedNext = 0;
+  malformedType: DataType | null = null;
   readonly #baseLatencyMs: number;
   readonly #actions: FaultActions;
 
@@ -89,9 +93,10 @@ export class FaultState implements FaultControls {
     this.latencyMs = this.#baseLatencyMs;
     this.fail5xxRate = 0;
     for (const counter of FAULT_COUNTERS) this[counter] = 0;
+    this.malformedType = null;
   }
 
-  toJSON(): Record<string, number> {
+  toJSON(): Record<string, number | string | null> {
     return {
       latencyMs: this.latencyMs,
       fail5xxRate: this.fail5xxRate,
@@ -100,6 +105,7 @@ export class FaultState implements FaultControls {
       truncateNext: this.truncateNext,
       rateLimitNext: this.rateLimitNext,
       malformedNext: this.malformedNext,
+      malformedType: this.malformedType,
     };
   }
 }

@@ -61,21 +61,30 @@ export function reviseDocument(doc: SimDocument): SimDocument {
   return next;
 }
 
+// The fields that place a document: every client must read them, so breaking one is noticed.
+const PLACEMENT = ['day', 'start_day', 'timestamp'];
+
 /**
- * A copy of a document with one field of the wrong JSON type (a number where the spec says
- * string, or the reverse): what a client must survive when upstream sends a bad record.
+ * A copy of a document with one field of the wrong JSON type, as a buggy upstream might send:
+ * its day (or timestamp) as a number, else some other field with the wrong type. The id is kept
+ * so a client can still say which document was bad.
  */
 export function malformDocument(doc: SimDocument): SimDocument {
   const next = { ...doc };
+  for (const key of PLACEMENT) {
+    const value = next[key];
+    if (typeof value === 'string') {
+      next[key] = Number(value.replace(/\D/g, '').slice(0, 14));
+      return next;
+    }
+  }
   for (const [key, value] of Object.entries(next)) {
     if (key === 'id') continue;
     if (typeof value === 'number') {
       next[key] = 'not-a-number';
       return next;
     }
-  }
-  for (const [key, value] of Object.entries(next)) {
-    if (key !== 'id' && typeof value === 'string') {
+    if (typeof value === 'string') {
       next[key] = 12345;
       return next;
     }

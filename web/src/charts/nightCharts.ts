@@ -2,7 +2,7 @@ import type uPlot from 'uplot';
 import type { SampleSeries, SleepPeriodView } from '../../../src/server/apiTypes.ts';
 import { h } from '../dom.ts';
 import { fmtInstant } from '../format.ts';
-import { STAGES, SERIES, stageByCode } from './palette.ts';
+import { SERIES, STAGES, stageByCode } from './palette.ts';
 import { timeChart } from './timeChart.ts';
 
 function sampleTimes(series: SampleSeries): number[] {
@@ -90,7 +90,9 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
   const legend = h(
     'ul',
     { class: 'stage-legend', 'aria-label': 'Stage colours' },
-    STAGES.map((s) => h('li', {}, h('span', { class: 'swatch', style: `background:${s.color}` }), s.label)),
+    STAGES.map((s) =>
+      h('li', {}, h('span', { class: 'swatch', style: `background:${s.color}` }), s.label),
+    ),
   );
   const hypEl = h('div', { class: 'chart' });
   const hrEl = h('div', { class: 'chart' });

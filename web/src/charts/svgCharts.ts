@@ -52,7 +52,11 @@ export function stackedBars(days: string[], stacks: StackSeries[], height = 220)
     for (const t of ticks) {
       svg.append(
         s('line', { x1: left, x2: width - 8, y1: y(t * 3600), y2: y(t * 3600), class: 'grid' }),
-        s('text', { x: left - 6, y: y(t * 3600) + 4, 'text-anchor': 'end', class: 'tick' }, `${t}h`),
+        s(
+          'text',
+          { x: left - 6, y: y(t * 3600) + 4, 'text-anchor': 'end', class: 'tick' },
+          `${t}h`,
+        ),
       );
     }
     days.forEach((day, i) => {
@@ -64,7 +68,13 @@ export function stackedBars(days: string[], stacks: StackSeries[], height = 220)
         const v = st.values[i] ?? 0;
         if (v <= 0) continue;
         g.append(
-          s('rect', { x, width: barW, y: y(acc + v), height: Math.max(0, y(acc) - y(acc + v)), fill: st.color }),
+          s('rect', {
+            x,
+            width: barW,
+            y: y(acc + v),
+            height: Math.max(0, y(acc) - y(acc + v)),
+            fill: st.color,
+          }),
         );
         parts.push(`${st.label} ${fmtValue(v, 'seconds')}`);
         acc += v;
@@ -77,19 +87,39 @@ export function stackedBars(days: string[], stacks: StackSeries[], height = 220)
   });
 }
 
-function labelDays(svg: SVGSVGElement, days: string[], left: number, slot: number, yPos: number): void {
+function labelDays(
+  svg: SVGSVGElement,
+  days: string[],
+  left: number,
+  slot: number,
+  yPos: number,
+): void {
   const every = Math.max(1, Math.ceil(70 / slot));
-  const long = days.length > 1 && dayMs(days[days.length - 1] ?? '') - dayMs(days[0] ?? '') > 150 * DAY_MS;
+  const long =
+    days.length > 1 && dayMs(days[days.length - 1] ?? '') - dayMs(days[0] ?? '') > 150 * DAY_MS;
   days.forEach((day, i) => {
     if (i % every !== 0) return;
     const d = new Date(dayMs(day));
-    const text = long ? `${monthName(d.getUTCMonth())} ${String(d.getUTCFullYear()).slice(2)}` : fmtShortDay(day);
-    svg.append(s('text', { x: left + i * slot + slot / 2, y: yPos, 'text-anchor': 'middle', class: 'tick' }, text));
+    const text = long
+      ? `${monthName(d.getUTCMonth())} ${String(d.getUTCFullYear()).slice(2)}`
+      : fmtShortDay(day);
+    svg.append(
+      s(
+        'text',
+        { x: left + i * slot + slot / 2, y: yPos, 'text-anchor': 'middle', class: 'tick' },
+        text,
+      ),
+    );
   });
 }
 
 /** One bar per night from bedtime to wake time (clock on the vertical axis, evening on top). */
-export function timingBars(days: string[], bedtime: number[], wake: number[], height = 240): HTMLElement {
+export function timingBars(
+  days: string[],
+  bedtime: number[],
+  wake: number[],
+  height = 240,
+): HTMLElement {
   return responsiveSvg('Bedtime to wake time per night', (width) => {
     const left = 58;
     const bottom = 22;
@@ -103,7 +133,11 @@ export function timingBars(days: string[], bedtime: number[], wake: number[], he
     for (let m = Math.ceil(lo / 120) * 120; m <= hi; m += 120) {
       svg.append(
         s('line', { x1: left, x2: width - 8, y1: y(m), y2: y(m), class: 'grid' }),
-        s('text', { x: left - 6, y: y(m) + 4, 'text-anchor': 'end', class: 'tick' }, fmtClockMinutes(m)),
+        s(
+          'text',
+          { x: left - 6, y: y(m) + 4, 'text-anchor': 'end', class: 'tick' },
+          fmtClockMinutes(m),
+        ),
       );
     }
     const slot = plotW / Math.max(1, days.length);
@@ -115,7 +149,14 @@ export function timingBars(days: string[], bedtime: number[], wake: number[], he
       svg.append(
         s(
           'rect',
-          { x: left + i * slot + (slot - barW) / 2, width: barW, y: y(b), height: Math.max(1, y(w) - y(b)), rx: Math.min(3, barW / 2), class: 'timing-bar' },
+          {
+            x: left + i * slot + (slot - barW) / 2,
+            width: barW,
+            y: y(b),
+            height: Math.max(1, y(w) - y(b)),
+            rx: Math.min(3, barW / 2),
+            class: 'timing-bar',
+          },
           s('title', {}, `${fmtDay(day, true)}: ${fmtClockMinutes(b)} → ${fmtClockMinutes(w)}`),
         ),
       );
@@ -149,7 +190,8 @@ export function calendarHeatmap(
     const height = top + 7 * pitch + 4;
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
     ['Mon', '', 'Wed', '', 'Fri', '', 'Sun'].forEach((label, i) => {
-      if (label) svg.append(s('text', { x: 0, y: top + i * pitch + cell - 1, class: 'tick' }, label));
+      if (label)
+        svg.append(s('text', { x: 0, y: top + i * pitch + cell - 1, class: 'tick' }, label));
     });
     let lastMonth = -1;
     for (let w = 0; w < weeks; w++) {
@@ -167,7 +209,14 @@ export function calendarHeatmap(
         svg.append(
           s(
             'rect',
-            { x: left + w * pitch, y: top + d * pitch, width: cell, height: cell, rx: 2, fill: v === null ? 'var(--empty-cell)' : sequential(t) },
+            {
+              x: left + w * pitch,
+              y: top + d * pitch,
+              width: cell,
+              height: cell,
+              rx: 2,
+              fill: v === null ? 'var(--empty-cell)' : sequential(t),
+            },
             s('title', {}, `${fmtDay(day, true)}: ${v === null ? 'no data' : fmtValue(v, unit)}`),
           ),
         );
@@ -175,13 +224,20 @@ export function calendarHeatmap(
     }
     return svg;
   };
-  const holder = h('div', { class: 'heatmap-scroll', role: 'img', 'aria-label': 'Calendar heatmap' });
+  const holder = h('div', {
+    class: 'heatmap-scroll',
+    role: 'img',
+    'aria-label': 'Calendar heatmap',
+  });
   queueMicrotask(() => onWidth(holder, (w) => holder.replaceChildren(draw(w))));
   const scale = h(
     'div',
     { class: 'heatmap-scale' },
     h('span', {}, fmtValue(domain[0], unit)),
-    h('span', { class: 'heatmap-gradient', style: `background:linear-gradient(90deg,${[0, 0.25, 0.5, 0.75, 1].map(sequential).join(',')})` }),
+    h('span', {
+      class: 'heatmap-gradient',
+      style: `background:linear-gradient(90deg,${[0, 0.25, 0.5, 0.75, 1].map(sequential).join(',')})`,
+    }),
     h('span', {}, fmtValue(domain[1], unit)),
   );
   wrap.append(holder, scale);
@@ -191,7 +247,10 @@ export function calendarHeatmap(
 const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** Mean per weekday as horizontal bars, weekend bars highlighted. */
-export function weekdayBars(weekdays: { weekday: number; mean: number | null; count: number }[], unit: UnitKind): HTMLElement {
+export function weekdayBars(
+  weekdays: { weekday: number; mean: number | null; count: number }[],
+  unit: UnitKind,
+): HTMLElement {
   const means = weekdays.map((w) => w.mean ?? 0);
   const lo = Math.min(...means.filter((m) => m > 0));
   const hi = Math.max(...means);
@@ -250,26 +309,44 @@ export function coverageCalendar(coverage: CoverageResponse): HTMLElement {
         d.sleep ? 'sleep' : null,
         d.readiness ? 'readiness' : null,
         d.activity ? 'activity' : null,
-        d.heartRateSamples ? `${d.heartRateSamples} HR samples` : null,
+        d.heartRate ? 'heart rate' : null,
         d.nonWearMinutes ? `${Math.round(d.nonWearMinutes / 60)} h not worn` : null,
         d.lowBattery ? 'battery low' : null,
       ].filter(Boolean);
-      cells.push(h('span', { class: `cov ${style.className}`, title: `${fmtDay(d.day, true)}: ${details.join(', ')}` }));
+      cells.push(
+        h('span', {
+          class: `cov ${style.className}`,
+          title: `${fmtDay(d.day, true)}: ${details.join(', ')}`,
+        }),
+      );
     }
     grid.append(
-      h('figure', { class: 'coverage-month' }, h('figcaption', {}, `${monthName((m ?? 1) - 1)} ${y}`), h('div', { class: 'cov-grid' }, cells)),
+      h(
+        'figure',
+        { class: 'coverage-month' },
+        h('figcaption', {}, `${monthName((m ?? 1) - 1)} ${y}`),
+        h('div', { class: 'cov-grid' }, cells),
+      ),
     );
   }
   const legend = h(
     'ul',
     { class: 'cov-legend' },
-    Object.values(COVERAGE_STYLES).map((st) => h('li', {}, h('span', { class: `cov ${st.className}` }), st.label)),
+    Object.values(COVERAGE_STYLES).map((st) =>
+      h('li', {}, h('span', { class: `cov ${st.className}` }), st.label),
+    ),
   );
   return h('div', {}, legend, grid);
 }
 
 /** Simple vertical bars (weekly workout minutes). */
-export function simpleBars(labels: string[], values: number[], unit: UnitKind, color: string, height = 180): HTMLElement {
+export function simpleBars(
+  labels: string[],
+  values: number[],
+  unit: UnitKind,
+  color: string,
+  height = 180,
+): HTMLElement {
   return responsiveSvg('Bar chart', (width) => {
     const left = 44;
     const top = 8;
@@ -285,13 +362,28 @@ export function simpleBars(labels: string[], values: number[], unit: UnitKind, c
     for (const t of ticks) {
       svg.append(
         s('line', { x1: left, x2: width - 8, y1: y(t), y2: y(t), class: 'grid' }),
-        s('text', { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' }, axisValue(t, unit)),
+        s(
+          'text',
+          { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' },
+          axisValue(t, unit),
+        ),
       );
     }
     labels.forEach((label, i) => {
       const v = values[i] ?? 0;
       svg.append(
-        s('rect', { x: left + i * slot + slot * 0.1, width: Math.max(1, slot * 0.8), y: y(v), height: y(0) - y(v), fill: color, rx: 2 }, s('title', {}, `${label}: ${fmtValue(v, unit)}`)),
+        s(
+          'rect',
+          {
+            x: left + i * slot + slot * 0.1,
+            width: Math.max(1, slot * 0.8),
+            y: y(v),
+            height: y(0) - y(v),
+            fill: color,
+            rx: 2,
+          },
+          s('title', {}, `${label}: ${fmtValue(v, unit)}`),
+        ),
       );
     });
     labelDays(svg, labels, left, slot, height - 6);

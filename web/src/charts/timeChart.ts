@@ -66,7 +66,7 @@ export function timeChart(container: HTMLElement, opts: TimeChartOptions): uPlot
   const grid = cssVar('--grid');
   const axisColor = cssVar('--fg-muted');
   const font = `12px ${cssVar('--font-sans') || 'system-ui'}`;
-  const valueOf = (_u: uPlot, v: number | null) => (v === null ? '–' : fmtValue(v, opts.unit));
+  const valueText = (_u: uPlot, v: number | null) => (v === null ? '–' : fmtValue(v, opts.unit));
   const series: uPlot.Series[] = [
     {
       label: opts.xKind === 'clock' ? 'Time' : 'Day',
@@ -81,8 +81,19 @@ export function timeChart(container: HTMLElement, opts: TimeChartOptions): uPlot
   const bands: uPlot.Band[] = [];
   if (opts.band) {
     series.push(
-      { label: `${opts.band.label} (upper)`, stroke: 'transparent', points: { show: false }, value: valueOf, show: true },
-      { label: `${opts.band.label} (lower)`, stroke: 'transparent', points: { show: false }, value: valueOf },
+      {
+        label: `${opts.band.label} (upper)`,
+        stroke: 'transparent',
+        points: { show: false },
+        value: valueText,
+        show: true,
+      },
+      {
+        label: `${opts.band.label} (lower)`,
+        stroke: 'transparent',
+        points: { show: false },
+        value: valueText,
+      },
     );
     data.push(opts.band.upper, opts.band.lower);
     bands.push({ series: [1, 2], fill: opts.band.color });
@@ -94,7 +105,7 @@ export function timeChart(container: HTMLElement, opts: TimeChartOptions): uPlot
       width: line.width ?? 1.5,
       value: line.valueText
         ? (_u: uPlot, v: number | null) => (v === null ? '–' : (line.valueText?.(v) ?? ''))
-        : valueOf,
+        : valueText,
       spanGaps: false,
     };
     if (line.dash) s.dash = line.dash;

@@ -1,4 +1,9 @@
-import type { CoverageResponse, MeResponse, SyncJobView, SyncStatusResponse } from '../../../src/server/apiTypes.ts';
+import type {
+  CoverageResponse,
+  MeResponse,
+  SyncJobView,
+  SyncStatusResponse,
+} from '../../../src/server/apiTypes.ts';
 import { ApiRequestError, getJson, postJson } from '../api.ts';
 import { coverageCalendar } from '../charts/svgCharts.ts';
 import { h } from '../dom.ts';
@@ -8,7 +13,12 @@ import { card, errorState, loading, pageHeader } from '../ui.ts';
 function when(iso: string | null): string {
   if (!iso) return '–';
   const d = new Date(iso);
-  return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 function ago(iso: string | null): string {
@@ -26,7 +36,12 @@ function connectionBanner(conn: SyncStatusResponse['connection']): HTMLElement |
     conn.status === 'reconnect_needed'
       ? 'Oura rejected the stored grant (revoked or expired). Reconnect with `snowtorch connect`, then sync again.'
       : 'No Oura account is connected. Connect one with `snowtorch connect` (or run `npm run demo` for simulated data).';
-  return h('div', { class: 'banner warn', role: 'alert' }, h('strong', {}, conn.status === 'reconnect_needed' ? 'Oura disconnected. ' : 'Not connected. '), text);
+  return h(
+    'div',
+    { class: 'banner warn', role: 'alert' },
+    h('strong', {}, conn.status === 'reconnect_needed' ? 'Oura disconnected. ' : 'Not connected. '),
+    text,
+  );
 }
 
 function progressView(job: SyncJobView | null): HTMLElement {
@@ -36,7 +51,18 @@ function progressView(job: SyncJobView | null): HTMLElement {
   return h(
     'div',
     { class: 'progress-block', 'aria-live': 'polite' },
-    h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': 'Sync progress' }, h('span', { style: `width:${running ? pct : 100}%`, class: job.state })),
+    h(
+      'div',
+      {
+        class: 'progress',
+        role: 'progressbar',
+        'aria-valuemin': '0',
+        'aria-valuemax': '100',
+        'aria-valuenow': String(pct),
+        'aria-label': 'Sync progress',
+      },
+      h('span', { style: `width:${running ? pct : 100}%`, class: job.state }),
+    ),
     h(
       'p',
       { class: 'muted' },
@@ -47,18 +73,34 @@ function progressView(job: SyncJobView | null): HTMLElement {
   );
 }
 
-export async function renderData(main: HTMLElement, me: MeResponse, signal: AbortSignal): Promise<void> {
+export async function renderData(
+  main: HTMLElement,
+  me: MeResponse,
+  signal: AbortSignal,
+): Promise<void> {
   const button = h('button', { type: 'button', class: 'btn primary', id: 'sync-now' }, 'Sync now');
   const progressEl = h('div', {});
   const statusEl = h('div', {}, loading());
   const coverageEl = h('div', {}, loading());
-  main.replaceChildren(pageHeader('Data & sync', 'What is stored, what is missing, and syncing with Oura', button), card('Sync', progressEl), card('Coverage, last 12 months', coverageEl), statusEl);
+  main.replaceChildren(
+    pageHeader('Data & sync', 'What is stored, what is missing, and syncing with Oura', button),
+    card('Sync', progressEl),
+    card('Coverage, last 12 months', coverageEl),
+    statusEl,
+  );
 
   let polling = false;
   const showStatus = async () => {
     const status = await getJson<SyncStatusResponse>('/api/sync/status', signal);
-    progressEl.replaceChildren(...[connectionBanner(status.connection), progressView(status.job)].filter((x): x is HTMLElement => x !== null));
-    button.toggleAttribute('disabled', status.job?.state === 'running' || status.connection.status === 'none');
+    progressEl.replaceChildren(
+      ...[connectionBanner(status.connection), progressView(status.job)].filter(
+        (x): x is HTMLElement => x !== null,
+      ),
+    );
+    button.toggleAttribute(
+      'disabled',
+      status.job?.state === 'running' || status.connection.status === 'none',
+    );
     const types = status.dataTypes.filter((t) => t.documents > 0 || t.lastSuccessAt || t.lastError);
     statusEl.replaceChildren(
       h(
@@ -72,11 +114,46 @@ export async function renderData(main: HTMLElement, me: MeResponse, signal: Abor
             h(
               'table',
               {},
-              h('thead', {}, h('tr', {}, h('th', {}, 'Type'), h('th', { class: 'num' }, 'Stored'), h('th', {}, 'Latest day'), h('th', {}, 'Last sync'))),
-              h('tbody', {}, types.map((t) => h('tr', { class: t.lastError ? 'has-error' : '' }, h('td', {}, titleCase(t.dataType), t.lastError ? h('div', { class: 'err small' }, t.lastError) : null), h('td', { class: 'num' }, t.documents.toLocaleString('en')), h('td', {}, t.lastDay ?? '–'), h('td', { title: when(t.lastSuccessAt) }, ago(t.lastSuccessAt))))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', {}, 'Type'),
+                  h('th', { class: 'num' }, 'Stored'),
+                  h('th', {}, 'Latest day'),
+                  h('th', {}, 'Last sync'),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                types.map((t) =>
+                  h(
+                    'tr',
+                    { class: t.lastError ? 'has-error' : '' },
+                    h(
+                      'td',
+                      {},
+                      titleCase(t.dataType),
+                      t.lastError ? h('div', { class: 'err small' }, t.lastError) : null,
+                    ),
+                    h('td', { class: 'num' }, t.documents.toLocaleString('en')),
+                    h('td', {}, t.lastDay ?? '–'),
+                    h('td', { title: when(t.lastSuccessAt) }, ago(t.lastSuccessAt)),
+                  ),
+                ),
+              ),
             ),
           ),
-          status.invalidDocuments ? h('p', { class: 'muted small' }, `${status.invalidDocuments} documents failed validation and are kept aside (see snowtorch status).`) : null,
+          status.invalidDocuments
+            ? h(
+                'p',
+                { class: 'muted small' },
+                `${status.invalidDocuments} documents failed validation and are kept aside (see snowtorch status).`,
+              )
+            : null,
         ),
         card(
           'Sync history',
@@ -90,8 +167,20 @@ export async function renderData(main: HTMLElement, me: MeResponse, signal: Abor
                     'li',
                     {},
                     h('span', { class: `pill ${r.status}` }, r.status),
-                    h('span', {}, `${when(r.startedAt)} · ${r.trigger} · ${r.fetched.toLocaleString('en')} documents`),
-                    r.errors.length ? h('ul', { class: 'err small' }, r.errors.slice(0, 5).map((e) => h('li', {}, `${e.dataType}: ${e.code} – ${e.message}`))) : null,
+                    h(
+                      'span',
+                      {},
+                      `${when(r.startedAt)} · ${r.trigger} · ${r.fetched.toLocaleString('en')} documents`,
+                    ),
+                    r.errors.length
+                      ? h(
+                          'ul',
+                          { class: 'err small' },
+                          r.errors
+                            .slice(0, 5)
+                            .map((e) => h('li', {}, `${e.dataType}: ${e.code} – ${e.message}`)),
+                        )
+                      : null,
                   ),
                 ),
               ),
@@ -130,7 +219,11 @@ export async function renderData(main: HTMLElement, me: MeResponse, signal: Abor
   const loadCoverage = async () => {
     try {
       const cov = await getJson<CoverageResponse>('/api/coverage', signal);
-      coverageEl.replaceChildren(cov.days.length ? coverageCalendar(cov) : h('p', { class: 'state-inline' }, 'Nothing stored yet.'));
+      coverageEl.replaceChildren(
+        cov.days.length
+          ? coverageCalendar(cov)
+          : h('p', { class: 'state-inline' }, 'Nothing stored yet.'),
+      );
     } catch (error) {
       if (!signal.aborted) coverageEl.replaceChildren(errorState(error));
     }

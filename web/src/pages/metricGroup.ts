@@ -5,7 +5,17 @@ import { timeChart } from '../charts/timeChart.ts';
 import { h } from '../dom.ts';
 import { fmtDay, fmtValue, titleCase } from '../format.ts';
 import { navigate } from '../router.ts';
-import { card, emptyState, errorState, loading, pageHeader, parseRange, RANGES, type RangeValue, segmented } from '../ui.ts';
+import {
+  card,
+  emptyState,
+  errorState,
+  loading,
+  pageHeader,
+  parseRange,
+  RANGES,
+  type RangeValue,
+  segmented,
+} from '../ui.ts';
 import { trendCard } from './trendChart.ts';
 
 export interface GroupPage {
@@ -28,12 +38,27 @@ function latestReadiness(me: MeResponse, signal: AbortSignal): HTMLElement {
         return;
       }
       body.replaceChildren(
-        h('p', { class: 'lead' }, h('strong', { class: 'big' }, String(r.score ?? '–')), ` readiness on ${fmtDay(night.day, true)} · temperature ${fmtValue(r.temperatureDeviation, 'celsius_delta')}`),
+        h(
+          'p',
+          { class: 'lead' },
+          h('strong', { class: 'big' }, String(r.score ?? '–')),
+          ` readiness on ${fmtDay(night.day, true)} · temperature ${fmtValue(r.temperatureDeviation, 'celsius_delta')}`,
+        ),
         h(
           'ul',
           { class: 'contributors wide' },
           Object.entries(r.contributors).map(([k, v]) =>
-            h('li', {}, h('span', { class: 'c-name' }, titleCase(k)), h('span', { class: 'c-bar' }, h('span', { style: `width:${v ?? 0}%`, class: v !== null && v < 60 ? 'low' : '' })), h('span', { class: 'c-val' }, v === null ? '–' : String(v))),
+            h(
+              'li',
+              {},
+              h('span', { class: 'c-name' }, titleCase(k)),
+              h(
+                'span',
+                { class: 'c-bar' },
+                h('span', { style: `width:${v ?? 0}%`, class: v !== null && v < 60 ? 'low' : '' }),
+              ),
+              h('span', { class: 'c-val' }, v === null ? '–' : String(v)),
+            ),
           ),
         ),
       );
@@ -44,21 +69,47 @@ function latestReadiness(me: MeResponse, signal: AbortSignal): HTMLElement {
   return card('Latest readiness contributors', body);
 }
 
-function daytimeHeartRate(me: MeResponse, signal: AbortSignal, query: URLSearchParams): HTMLElement {
+function daytimeHeartRate(
+  me: MeResponse,
+  signal: AbortSignal,
+  query: URLSearchParams,
+): HTMLElement {
   const body = h('div', {}, loading());
   const day = query.get('day') ?? me.lastNight ?? 'latest';
   void (async () => {
     try {
-      const data = await getJson<HeartRateResponse>(`/api/heartrate?day=${encodeURIComponent(day)}`, signal);
+      const data = await getJson<HeartRateResponse>(
+        `/api/heartrate?day=${encodeURIComponent(day)}`,
+        signal,
+      );
       const nav = h(
         'div',
         { class: 'night-nav' },
-        data.prevDay ? h('a', { class: 'btn icon', href: `/heart?day=${data.prevDay}`, 'aria-label': 'Previous day' }, '‹') : null,
+        data.prevDay
+          ? h(
+              'a',
+              {
+                class: 'btn icon',
+                href: `/heart?day=${data.prevDay}`,
+                'aria-label': 'Previous day',
+              },
+              '‹',
+            )
+          : null,
         h('strong', {}, fmtDay(data.day, true)),
-        data.nextDay ? h('a', { class: 'btn icon', href: `/heart?day=${data.nextDay}`, 'aria-label': 'Next day' }, '›') : null,
+        data.nextDay
+          ? h(
+              'a',
+              { class: 'btn icon', href: `/heart?day=${data.nextDay}`, 'aria-label': 'Next day' },
+              '›',
+            )
+          : null,
       );
       if (data.sampleCount === 0) {
-        body.replaceChildren(nav, h('p', { class: 'state-inline' }, 'No heart-rate samples on this day.'));
+        body.replaceChildren(
+          nav,
+          h('p', { class: 'state-inline' }, 'No heart-rate samples on this day.'),
+        );
         return;
       }
       const chartEl = h('div', { class: 'chart' });
@@ -95,14 +146,28 @@ export const GROUP_PAGES: GroupPage[] = [
     path: '/readiness',
     title: 'Readiness',
     subtitle: 'How recovered you are, and why',
-    metrics: ['readiness_score', 'temperature_deviation', 'hrv_balance', 'resting_heart_rate', 'recovery_index', 'sleep_balance'],
+    metrics: [
+      'readiness_score',
+      'temperature_deviation',
+      'hrv_balance',
+      'resting_heart_rate',
+      'recovery_index',
+      'sleep_balance',
+    ],
     extra: latestReadiness,
   },
   {
     path: '/activity',
     title: 'Activity',
     subtitle: 'Movement, calories and rest through the day',
-    metrics: ['activity_score', 'steps', 'active_calories', 'equivalent_walking_distance', 'high_activity_time', 'sedentary_time'],
+    metrics: [
+      'activity_score',
+      'steps',
+      'active_calories',
+      'equivalent_walking_distance',
+      'high_activity_time',
+      'sedentary_time',
+    ],
   },
   {
     path: '/breathing',
@@ -125,7 +190,13 @@ export const GROUP_PAGES: GroupPage[] = [
   },
 ];
 
-export async function renderGroup(main: HTMLElement, page: GroupPage, query: URLSearchParams, me: MeResponse, signal: AbortSignal): Promise<void> {
+export async function renderGroup(
+  main: HTMLElement,
+  page: GroupPage,
+  query: URLSearchParams,
+  me: MeResponse,
+  signal: AbortSignal,
+): Promise<void> {
   const range = parseRange(query.get('range'));
   const rangeControl = segmented('Time range', RANGES, range, (v: RangeValue) => {
     const q = new URLSearchParams(query);

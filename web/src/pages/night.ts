@@ -1,4 +1,10 @@
-import type { Compared, MeResponse, NightResponse, SleepPeriodView, UnitKind } from '../../../src/server/apiTypes.ts';
+import type {
+  Compared,
+  MeResponse,
+  NightResponse,
+  SleepPeriodView,
+  UnitKind,
+} from '../../../src/server/apiTypes.ts';
 import { getJson } from '../api.ts';
 import { nightCharts, stageStrip } from '../charts/nightCharts.ts';
 import { STAGES } from '../charts/palette.ts';
@@ -28,7 +34,12 @@ function scoreRing(score: number | null, label: string): HTMLElement {
         transform: 'rotate(-90 50 50)',
       }),
     ),
-    h('div', { class: 'ring-text' }, h('strong', {}, score === null ? '–' : String(score)), h('span', {}, label)),
+    h(
+      'div',
+      { class: 'ring-text' },
+      h('strong', {}, score === null ? '–' : String(score)),
+      h('span', {}, label),
+    ),
   );
 }
 
@@ -43,7 +54,14 @@ function contributorList(contributors: Record<string, number | null>): HTMLEleme
         h('span', { class: 'c-name' }, titleCase(key)),
         h(
           'span',
-          { class: 'c-bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': v === null ? '' : String(v), 'aria-label': titleCase(key) },
+          {
+            class: 'c-bar',
+            role: 'meter',
+            'aria-valuemin': '0',
+            'aria-valuemax': '100',
+            'aria-valuenow': v === null ? '' : String(v),
+            'aria-label': titleCase(key),
+          },
           h('span', { style: `width:${v ?? 0}%`, class: v !== null && v < 60 ? 'low' : '' }),
         ),
         h('span', { class: 'c-val' }, v === null ? '–' : String(v)),
@@ -74,11 +92,17 @@ const TILES: Tile[] = [
   { key: 'averageHeartRate', label: 'Average HR', unit: 'bpm', higherIsBetter: false },
   { key: 'averageHrv', label: 'Average HRV', unit: 'ms', higherIsBetter: true },
   { key: 'averageBreath', label: 'Breathing rate', unit: 'breaths_per_min', higherIsBetter: null },
-  { key: 'temperatureDeviation', label: 'Temperature', unit: 'celsius_delta', higherIsBetter: null },
+  {
+    key: 'temperatureDeviation',
+    label: 'Temperature',
+    unit: 'celsius_delta',
+    higherIsBetter: null,
+  },
 ];
 
 function comparison(c: Compared, tile: Tile): HTMLElement {
-  if (c.value === null || c.median30 === null) return h('span', { class: 'cmp' }, c.median30 === null ? 'no 30-day median yet' : '');
+  if (c.value === null || c.median30 === null)
+    return h('span', { class: 'cmp' }, c.median30 === null ? 'no 30-day median yet' : '');
   const diff = c.value - c.median30;
   let text: string;
   if (tile.unit === 'seconds' || tile.unit === 'clock_minutes') {
@@ -86,12 +110,28 @@ function comparison(c: Compared, tile: Tile): HTMLElement {
     text = `${diff >= 0 ? '+' : '−'}${fmtDuration(Math.abs(secs))}`;
   } else {
     text = `${diff >= 0 ? '+' : '−'}${fmtValue(Math.abs(diff), tile.unit === 'celsius_delta' ? 'count' : tile.unit).replace(/^[+−±]/, '')}`;
-    if (tile.unit === 'celsius_delta') text = `${diff >= 0 ? '+' : '−'}${fmtValue(Math.abs(diff), 'celsius_delta').slice(1)}`;
+    if (tile.unit === 'celsius_delta')
+      text = `${diff >= 0 ? '+' : '−'}${fmtValue(Math.abs(diff), 'celsius_delta').slice(1)}`;
   }
-  const small = Math.abs(diff) < Math.abs(c.median30) * 0.03 || (tile.unit === 'clock_minutes' && Math.abs(diff) < 10);
-  const good = tile.higherIsBetter === null || small ? 'neutral' : (diff > 0) === tile.higherIsBetter ? 'better' : 'worse';
-  const median = tile.unit === 'clock_minutes' ? fmtValue(c.median30, 'clock_minutes') : fmtValue(c.median30, tile.unit);
-  return h('span', { class: `cmp ${good}`, title: `30-day median ${median}` }, h('b', {}, small ? '≈' : text), ` vs 30-d median ${median}`);
+  const small =
+    Math.abs(diff) < Math.abs(c.median30) * 0.03 ||
+    (tile.unit === 'clock_minutes' && Math.abs(diff) < 10);
+  const good =
+    tile.higherIsBetter === null || small
+      ? 'neutral'
+      : diff > 0 === tile.higherIsBetter
+        ? 'better'
+        : 'worse';
+  const median =
+    tile.unit === 'clock_minutes'
+      ? fmtValue(c.median30, 'clock_minutes')
+      : fmtValue(c.median30, tile.unit);
+  return h(
+    'span',
+    { class: `cmp ${good}`, title: `30-day median ${median}` },
+    h('b', {}, small ? '≈' : text),
+    ` vs 30-d median ${median}`,
+  );
 }
 
 function statTiles(data: NightResponse): HTMLElement {
@@ -103,13 +143,20 @@ function statTiles(data: NightResponse): HTMLElement {
       let value = fmtValue(c.value, tile.unit);
       if (tile.key === 'bedtime') value = fmtLocalTime(data.night?.bedtimeLocal);
       if (tile.key === 'wake') value = fmtLocalTime(data.night?.wakeLocal);
-      return h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, tile.label), h('span', { class: 'tile-value' }, value), comparison(c, tile));
+      return h(
+        'div',
+        { class: 'tile' },
+        h('span', { class: 'tile-label' }, tile.label),
+        h('span', { class: 'tile-value' }, value),
+        comparison(c, tile),
+      );
     }),
   );
 }
 
 function stageSummary(night: SleepPeriodView): HTMLElement {
-  const total = (night.deepSleep ?? 0) + (night.lightSleep ?? 0) + (night.remSleep ?? 0) + (night.awake ?? 0);
+  const total =
+    (night.deepSleep ?? 0) + (night.lightSleep ?? 0) + (night.remSleep ?? 0) + (night.awake ?? 0);
   const values: Record<string, number | null> = {
     deep: night.deepSleep,
     light: night.lightSleep,
@@ -122,14 +169,24 @@ function stageSummary(night: SleepPeriodView): HTMLElement {
     h(
       'div',
       { class: 'stage-bar', role: 'img', 'aria-label': 'Time in each stage' },
-      [...STAGES].reverse().map((st) => h('span', { style: `flex:${values[st.key] ?? 0};background:${st.color}` })),
+      [...STAGES]
+        .reverse()
+        .map((st) => h('span', { style: `flex:${values[st.key] ?? 0};background:${st.color}` })),
     ),
     h(
       'ul',
       { class: 'stage-legend' },
-      [...STAGES].reverse().map((st) =>
-        h('li', {}, h('span', { class: 'swatch', style: `background:${st.color}` }), `${st.label} ${fmtDuration(values[st.key])}`, h('small', {}, total ? ` ${Math.round(((values[st.key] ?? 0) / total) * 100)}%` : '')),
-      ),
+      [...STAGES]
+        .reverse()
+        .map((st) =>
+          h(
+            'li',
+            {},
+            h('span', { class: 'swatch', style: `background:${st.color}` }),
+            `${st.label} ${fmtDuration(values[st.key])}`,
+            h('small', {}, total ? ` ${Math.round(((values[st.key] ?? 0) / total) * 100)}%` : ''),
+          ),
+        ),
     ),
   );
 }
@@ -138,17 +195,37 @@ function napCard(nap: SleepPeriodView): HTMLElement {
   return h(
     'div',
     { class: 'nap' },
-    h('div', { class: 'nap-head' }, h('strong', {}, `${fmtLocalTime(nap.bedtimeLocal)} – ${fmtLocalTime(nap.wakeLocal)}`), h('span', { class: 'muted' }, nap.type === 'late_nap' ? 'Late nap' : 'Nap')),
+    h(
+      'div',
+      { class: 'nap-head' },
+      h('strong', {}, `${fmtLocalTime(nap.bedtimeLocal)} – ${fmtLocalTime(nap.wakeLocal)}`),
+      h('span', { class: 'muted' }, nap.type === 'late_nap' ? 'Late nap' : 'Nap'),
+    ),
     stageStrip(nap),
-    h('p', { class: 'muted' }, `${fmtDuration(nap.totalSleep)} asleep · ${fmtDuration(nap.timeInBed)} in bed${nap.averageHeartRate ? ` · ${Math.round(nap.averageHeartRate)} bpm` : ''}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `${fmtDuration(nap.totalSleep)} asleep · ${fmtDuration(nap.timeInBed)} in bed${nap.averageHeartRate ? ` · ${Math.round(nap.averageHeartRate)} bpm` : ''}`,
+    ),
   );
 }
 
-export async function renderNight(main: HTMLElement, dayParam: string | undefined, me: MeResponse, signal: AbortSignal): Promise<void> {
+export async function renderNight(
+  main: HTMLElement,
+  dayParam: string | undefined,
+  me: MeResponse,
+  signal: AbortSignal,
+): Promise<void> {
   if (!me.lastNight) {
     main.replaceChildren(
       pageHeader('Last night'),
-      emptyState('No nights yet', me.syncRunning ? 'A sync is running: nights appear here as soon as they are stored.' : 'Connect your Oura account and run a sync, then your nights appear here.', h('a', { class: 'btn', href: '/data' }, 'Data & sync')),
+      emptyState(
+        'No nights yet',
+        me.syncRunning
+          ? 'A sync is running: nights appear here as soon as they are stored.'
+          : 'Connect your Oura account and run a sync, then your nights appear here.',
+        h('a', { class: 'btn', href: '/data' }, 'Data & sync'),
+      ),
     );
     return;
   }
@@ -159,7 +236,10 @@ export async function renderNight(main: HTMLElement, dayParam: string | undefine
     data = await getJson<NightResponse>(`/api/nights/${encodeURIComponent(day)}`, signal);
   } catch (error) {
     if (signal.aborted) return;
-    main.replaceChildren(pageHeader('Night', fmtDay(day, true)), errorState(error, () => void renderNight(main, dayParam, me, signal)));
+    main.replaceChildren(
+      pageHeader('Night', fmtDay(day, true)),
+      errorState(error, () => void renderNight(main, dayParam, me, signal)),
+    );
     return;
   }
   const picker = h('input', {
@@ -176,17 +256,46 @@ export async function renderNight(main: HTMLElement, dayParam: string | undefine
   const nav = h(
     'nav',
     { class: 'night-nav', 'aria-label': 'Night navigation' },
-    data.prevDay ? h('a', { class: 'btn icon', href: `/night/${data.prevDay}`, rel: 'prev', 'aria-label': `Previous night (${fmtDay(data.prevDay)})` }, '‹') : h('span', { class: 'btn icon disabled', 'aria-hidden': 'true' }, '‹'),
+    data.prevDay
+      ? h(
+          'a',
+          {
+            class: 'btn icon',
+            href: `/night/${data.prevDay}`,
+            rel: 'prev',
+            'aria-label': `Previous night (${fmtDay(data.prevDay)})`,
+          },
+          '‹',
+        )
+      : h('span', { class: 'btn icon disabled', 'aria-hidden': 'true' }, '‹'),
     picker,
-    data.nextDay ? h('a', { class: 'btn icon', href: `/night/${data.nextDay}`, rel: 'next', 'aria-label': `Next night (${fmtDay(data.nextDay)})` }, '›') : h('span', { class: 'btn icon disabled', 'aria-hidden': 'true' }, '›'),
+    data.nextDay
+      ? h(
+          'a',
+          {
+            class: 'btn icon',
+            href: `/night/${data.nextDay}`,
+            rel: 'next',
+            'aria-label': `Next night (${fmtDay(data.nextDay)})`,
+          },
+          '›',
+        )
+      : h('span', { class: 'btn icon disabled', 'aria-hidden': 'true' }, '›'),
   );
   const night = data.night;
   const subtitle = night
     ? `${fmtDay(data.day, true)} · ${fmtLocalTime(night.bedtimeLocal)} → ${fmtLocalTime(night.wakeLocal)} (UTC${night.utcOffsetMinutes >= 0 ? '+' : '−'}${String(Math.floor(Math.abs(night.utcOffsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(night.utcOffsetMinutes) % 60).padStart(2, '0')})`
     : fmtDay(data.day, true);
-  const children: Node[] = [pageHeader(data.day === me.lastNight ? 'Last night' : 'Night', subtitle, nav)];
+  const children: Node[] = [
+    pageHeader(data.day === me.lastNight ? 'Last night' : 'Night', subtitle, nav),
+  ];
   if (!night && !data.sleepScore && !data.readiness && data.naps.length === 0) {
-    children.push(emptyState('No sleep recorded', 'The ring recorded no sleep for this day. Use the arrows to move to a night with data.'));
+    children.push(
+      emptyState(
+        'No sleep recorded',
+        'The ring recorded no sleep for this day. Use the arrows to move to a night with data.',
+      ),
+    );
     main.replaceChildren(...children);
     return;
   }
@@ -194,8 +303,28 @@ export async function renderNight(main: HTMLElement, dayParam: string | undefine
     h(
       'div',
       { class: 'grid two' },
-      card('Sleep', h('div', { class: 'score-block' }, scoreRing(data.sleepScore?.score ?? null, 'Sleep score'), data.sleepScore ? contributorList(data.sleepScore.contributors) : h('p', { class: 'muted' }, 'No sleep score for this day.'))),
-      card('Readiness', h('div', { class: 'score-block' }, scoreRing(data.readiness?.score ?? null, 'Readiness'), data.readiness ? contributorList(data.readiness.contributors) : h('p', { class: 'muted' }, 'No readiness for this day.'))),
+      card(
+        'Sleep',
+        h(
+          'div',
+          { class: 'score-block' },
+          scoreRing(data.sleepScore?.score ?? null, 'Sleep score'),
+          data.sleepScore
+            ? contributorList(data.sleepScore.contributors)
+            : h('p', { class: 'muted' }, 'No sleep score for this day.'),
+        ),
+      ),
+      card(
+        'Readiness',
+        h(
+          'div',
+          { class: 'score-block' },
+          scoreRing(data.readiness?.score ?? null, 'Readiness'),
+          data.readiness
+            ? contributorList(data.readiness.contributors)
+            : h('p', { class: 'muted' }, 'No readiness for this day.'),
+        ),
+      ),
     ),
   );
   if (night) {
@@ -205,8 +334,17 @@ export async function renderNight(main: HTMLElement, dayParam: string | undefine
     main.replaceChildren(...children);
     nightCharts(charts, night);
   } else {
-    children.push(card('Night in numbers', h('p', { class: 'muted' }, 'No main sleep period for this day.'), statTiles(data)));
+    children.push(
+      card(
+        'Night in numbers',
+        h('p', { class: 'muted' }, 'No main sleep period for this day.'),
+        statTiles(data),
+      ),
+    );
     main.replaceChildren(...children);
   }
-  if (data.naps.length) main.append(card(`Naps (${data.naps.length})`, h('div', { class: 'naps' }, data.naps.map(napCard))));
+  if (data.naps.length)
+    main.append(
+      card(`Naps (${data.naps.length})`, h('div', { class: 'naps' }, data.naps.map(napCard))),
+    );
 }

@@ -5,7 +5,12 @@ import { card, pageHeader, segmented } from '../ui.ts';
 export function renderSettings(main: HTMLElement): void {
   const draw = () => {
     const cur = settings();
-    const row = <K extends keyof Settings>(label: string, key: K, options: { value: Settings[K]; label: string }[], hint: string) =>
+    const row = <K extends keyof Settings>(
+      label: string,
+      key: K,
+      options: { value: Settings[K]; label: string }[],
+      hint: string,
+    ) =>
       h(
         'div',
         { class: 'setting' },
@@ -13,7 +18,9 @@ export function renderSettings(main: HTMLElement): void {
         segmented(label, options, cur[key], (v) => {
           updateSettings({ [key]: v } as Partial<Settings>);
           draw();
-          const focus = main.querySelector<HTMLElement>(`[aria-label="${label}"] [aria-checked="true"]`);
+          const focus = main.querySelector<HTMLElement>(
+            `[aria-label="${label}"] [aria-checked="true"]`,
+          );
           focus?.focus();
         }),
       );
@@ -21,9 +28,34 @@ export function renderSettings(main: HTMLElement): void {
       pageHeader('Settings', 'Kept in this browser'),
       card(
         null,
-        row('Units', 'units', [{ value: 'metric', label: 'Metric' }, { value: 'imperial', label: 'Imperial' }], 'Temperature in °C or °F, distance in km or miles.'),
-        row('Clock', 'clock', [{ value: '24h', label: '24-hour' }, { value: '12h', label: '12-hour' }], 'How bedtimes and chart axes show the time.'),
-        row('Theme', 'theme', [{ value: 'system', label: 'System' }, { value: 'dark', label: 'Dark' }, { value: 'light', label: 'Light' }], 'Follow the system or choose one.'),
+        row(
+          'Units',
+          'units',
+          [
+            { value: 'metric', label: 'Metric' },
+            { value: 'imperial', label: 'Imperial' },
+          ],
+          'Temperature in °C or °F, distance in km or miles.',
+        ),
+        row(
+          'Clock',
+          'clock',
+          [
+            { value: '24h', label: '24-hour' },
+            { value: '12h', label: '12-hour' },
+          ],
+          'How bedtimes and chart axes show the time.',
+        ),
+        row(
+          'Theme',
+          'theme',
+          [
+            { value: 'system', label: 'System' },
+            { value: 'dark', label: 'Dark' },
+            { value: 'light', label: 'Light' },
+          ],
+          'Follow the system or choose one.',
+        ),
       ),
     );
   };

@@ -19,7 +19,12 @@ function summaryLine(data: TrendResponse): HTMLElement {
     { class: 'summary' },
     h('div', {}, h('dt', {}, 'Latest'), h('dd', {}, fmtValue(sum.latest, u))),
     h('div', {}, h('dt', {}, 'Average'), h('dd', {}, fmtValue(sum.mean, u))),
-    h('div', {}, h('dt', {}, 'Range'), h('dd', {}, `${fmtValue(sum.min, u)} – ${fmtValue(sum.max, u)}`)),
+    h(
+      'div',
+      {},
+      h('dt', {}, 'Range'),
+      h('dd', {}, `${fmtValue(sum.min, u)} – ${fmtValue(sum.max, u)}`),
+    ),
     h('div', {}, h('dt', {}, '60-day baseline'), h('dd', {}, fmtValue(lastBaseline, u))),
   );
 }
@@ -27,7 +32,9 @@ function summaryLine(data: TrendResponse): HTMLElement {
 /** The trend chart: daily values, 7-day rolling mean and the personal baseline band. */
 export function drawTrend(container: HTMLElement, data: TrendResponse, height = 240): void {
   if (data.summary.count === 0) {
-    container.replaceChildren(h('p', { class: 'state-inline' }, `No ${data.metric.label.toLowerCase()} in this range yet.`));
+    container.replaceChildren(
+      h('p', { class: 'state-inline' }, `No ${data.metric.label.toLowerCase()} in this range yet.`),
+    );
     return;
   }
   const chartEl = h('div', { class: 'chart' });
@@ -36,10 +43,22 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
   timeChart(chartEl, {
     x: data.days.map(daySeconds),
     lines: [
-      { label: data.metric.label, values: data.values, color: SERIES.primary, width: 1, points: !dense, line: dense },
+      {
+        label: data.metric.label,
+        values: data.values,
+        color: SERIES.primary,
+        width: 1,
+        points: !dense,
+        line: dense,
+      },
       { label: '7-day mean', values: data.rolling7, color: SERIES.rolling, width: 2.5 },
     ],
-    band: { lower: data.baselineLower, upper: data.baselineUpper, color: 'rgba(86,180,233,0.14)', label: 'Baseline ±1 SD' },
+    band: {
+      lower: data.baselineLower,
+      upper: data.baselineUpper,
+      color: 'rgba(86,180,233,0.14)',
+      label: 'Baseline ±1 SD',
+    },
     unit: data.metric.unit,
     xKind: 'day',
     height,
@@ -60,5 +79,10 @@ export function trendCard(metric: MetricInfo, range: RangeKey, signal: AbortSign
     }
   };
   queueMicrotask(() => void load());
-  return h('section', { class: 'card trend-card', 'data-metric': metric.key }, h('h2', {}, metric.label), body);
+  return h(
+    'section',
+    { class: 'card trend-card', 'data-metric': metric.key },
+    h('h2', {}, metric.label),
+    body,
+  );
 }

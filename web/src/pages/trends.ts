@@ -1,11 +1,27 @@
-import type { MeResponse, StagesResponse, TimingResponse, TrendResponse, WeekdayResponse } from '../../../src/server/apiTypes.ts';
+import type {
+  MeResponse,
+  StagesResponse,
+  TimingResponse,
+  TrendResponse,
+  WeekdayResponse,
+} from '../../../src/server/apiTypes.ts';
 import { getJson } from '../api.ts';
 import { STAGES } from '../charts/palette.ts';
 import { calendarHeatmap, stackedBars, timingBars, weekdayBars } from '../charts/svgCharts.ts';
 import { h } from '../dom.ts';
 import { fmtClockMinutes, fmtValue } from '../format.ts';
 import { navigate } from '../router.ts';
-import { card, emptyState, errorState, loading, pageHeader, parseRange, RANGES, type RangeValue, segmented } from '../ui.ts';
+import {
+  card,
+  emptyState,
+  errorState,
+  loading,
+  pageHeader,
+  parseRange,
+  RANGES,
+  type RangeValue,
+  segmented,
+} from '../ui.ts';
 import { drawTrend, trendUrl } from './trendChart.ts';
 
 const GROUP_LABELS: Record<string, string> = {
@@ -19,20 +35,34 @@ const GROUP_LABELS: Record<string, string> = {
 
 const HEATMAP_METRICS = ['sleep_score', 'readiness_score', 'activity_score'];
 
-async function section(el: HTMLElement, signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+async function section(
+  el: HTMLElement,
+  signal: AbortSignal,
+  work: () => Promise<void>,
+): Promise<void> {
   el.replaceChildren(loading());
   try {
     await work();
   } catch (error) {
-    if (!signal.aborted) el.replaceChildren(errorState(error, () => void section(el, signal, work)));
+    if (!signal.aborted)
+      el.replaceChildren(errorState(error, () => void section(el, signal, work)));
   }
 }
 
-export async function renderTrends(main: HTMLElement, query: URLSearchParams, me: MeResponse, signal: AbortSignal): Promise<void> {
+export async function renderTrends(
+  main: HTMLElement,
+  query: URLSearchParams,
+  me: MeResponse,
+  signal: AbortSignal,
+): Promise<void> {
   const metrics = me.metrics;
-  const metricKey = metrics.some((m) => m.key === query.get('metric')) ? (query.get('metric') ?? 'sleep_score') : 'sleep_score';
+  const metricKey = metrics.some((m) => m.key === query.get('metric'))
+    ? (query.get('metric') ?? 'sleep_score')
+    : 'sleep_score';
   const range = parseRange(query.get('range'));
-  const heatKey = HEATMAP_METRICS.includes(query.get('heat') ?? '') ? (query.get('heat') ?? 'sleep_score') : 'sleep_score';
+  const heatKey = HEATMAP_METRICS.includes(query.get('heat') ?? '')
+    ? (query.get('heat') ?? 'sleep_score')
+    : 'sleep_score';
   const go = (patch: Record<string, string>) => {
     const q = new URLSearchParams({ metric: metricKey, range, heat: heatKey, ...patch });
     navigate(`/trends?${q}`, true);
@@ -47,7 +77,9 @@ export async function renderTrends(main: HTMLElement, query: URLSearchParams, me
   }
   select.addEventListener('change', () => go({ metric: select.value }));
   const rangeControl = segmented('Time range', RANGES, range, (v: RangeValue) => go({ range: v }));
-  main.replaceChildren(pageHeader('Trends', 'Any metric over time, against your own baseline', select, rangeControl));
+  main.replaceChildren(
+    pageHeader('Trends', 'Any metric over time, against your own baseline', select, rangeControl),
+  );
   if (!me.lastNight) {
     main.append(emptyState('Nothing to chart yet', 'Trends appear after the first sync.'));
     return;
@@ -66,9 +98,19 @@ export async function renderTrends(main: HTMLElement, query: URLSearchParams, me
   const metricInfo = metrics.find((m) => m.key === metricKey);
   main.append(
     h('section', { class: 'card' }, h('h2', {}, metricInfo?.label ?? metricKey), mainChart),
-    h('div', { class: 'grid two' }, card('Sleep stage composition', stagesEl), card(`Weekday vs weekend · ${metricInfo?.label ?? ''}`, weekdayEl)),
+    h(
+      'div',
+      { class: 'grid two' },
+      card('Sleep stage composition', stagesEl),
+      card(`Weekday vs weekend · ${metricInfo?.label ?? ''}`, weekdayEl),
+    ),
     card('Bedtime to wake time', timingEl),
-    h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', {}, 'Calendar, last 12 months'), heatSelect), heatEl),
+    h(
+      'section',
+      { class: 'card' },
+      h('div', { class: 'card-head' }, h('h2', {}, 'Calendar, last 12 months'), heatSelect),
+      heatEl,
+    ),
   );
   await Promise.all([
     section(mainChart, signal, async () => {
@@ -81,15 +123,45 @@ export async function renderTrends(main: HTMLElement, query: URLSearchParams, me
         stagesEl.replaceChildren(h('p', { class: 'state-inline' }, 'No nights in this range.'));
         return;
       }
-      const byKey: Record<string, (number | null)[]> = { deep: data.deep, light: data.light, rem: data.rem, awake: data.awake };
+      const byKey: Record<string, (number | null)[]> = {
+        deep: data.deep,
+        light: data.light,
+        rem: data.rem,
+        awake: data.awake,
+      };
       stagesEl.replaceChildren(
-        h('p', { class: 'muted small' }, data.bucket === 'week' ? 'Average night per week' : 'Per night'),
-        stackedBars(data.days, [...STAGES].reverse().map((st) => ({ label: st.label, color: st.color, values: byKey[st.key] ?? [] }))),
-        h('ul', { class: 'stage-legend' }, [...STAGES].reverse().map((st) => h('li', {}, h('span', { class: 'swatch', style: `background:${st.color}` }), st.label))),
+        h(
+          'p',
+          { class: 'muted small' },
+          data.bucket === 'week' ? 'Average night per week' : 'Per night',
+        ),
+        stackedBars(
+          data.days,
+          [...STAGES]
+            .reverse()
+            .map((st) => ({ label: st.label, color: st.color, values: byKey[st.key] ?? [] })),
+        ),
+        h(
+          'ul',
+          { class: 'stage-legend' },
+          [...STAGES]
+            .reverse()
+            .map((st) =>
+              h(
+                'li',
+                {},
+                h('span', { class: 'swatch', style: `background:${st.color}` }),
+                st.label,
+              ),
+            ),
+        ),
       );
     }),
     section(timingEl, signal, async () => {
-      const data = await getJson<TimingResponse>(`/api/timing?range=${range === 'all' || range === '1y' ? '90d' : range}`, signal);
+      const data = await getJson<TimingResponse>(
+        `/api/timing?range=${range === 'all' || range === '1y' ? '90d' : range}`,
+        signal,
+      );
       const r = data.regularity;
       if (data.days.length === 0) {
         timingEl.replaceChildren(h('p', { class: 'state-inline' }, 'No nights in this range.'));
@@ -101,29 +173,73 @@ export async function renderTrends(main: HTMLElement, query: URLSearchParams, me
           { class: 'summary' },
           h('div', {}, h('dt', {}, 'Usual bedtime'), h('dd', {}, fmtClockMinutes(r.meanBedtime))),
           h('div', {}, h('dt', {}, 'Usual wake'), h('dd', {}, fmtClockMinutes(r.meanWake))),
-          h('div', {}, h('dt', {}, 'Bedtime spread'), h('dd', {}, r.bedtimeSdMinutes === null ? '–' : `±${Math.round(r.bedtimeSdMinutes)} min`)),
-          h('div', {}, h('dt', {}, 'Midpoint spread'), h('dd', {}, r.midpointSdMinutes === null ? '–' : `±${Math.round(r.midpointSdMinutes)} min`)),
+          h(
+            'div',
+            {},
+            h('dt', {}, 'Bedtime spread'),
+            h(
+              'dd',
+              {},
+              r.bedtimeSdMinutes === null ? '–' : `±${Math.round(r.bedtimeSdMinutes)} min`,
+            ),
+          ),
+          h(
+            'div',
+            {},
+            h('dt', {}, 'Midpoint spread'),
+            h(
+              'dd',
+              {},
+              r.midpointSdMinutes === null ? '–' : `±${Math.round(r.midpointSdMinutes)} min`,
+            ),
+          ),
         ),
         timingBars(data.days, data.bedtime, data.wake),
-        h('p', { class: 'muted small' }, range === 'all' || range === '1y' ? 'Showing the last 90 nights.' : ''),
+        h(
+          'p',
+          { class: 'muted small' },
+          range === 'all' || range === '1y' ? 'Showing the last 90 nights.' : '',
+        ),
       );
     }),
     section(heatEl, signal, async () => {
       const data = await getJson<TrendResponse>(trendUrl(heatKey, '1y'), signal);
       const vals = data.values.filter((v): v is number => v !== null);
-      heatEl.replaceChildren(calendarHeatmap(data.days, data.values, data.metric.unit, [Math.min(...vals, 100), Math.max(...vals, 0)]));
+      heatEl.replaceChildren(
+        calendarHeatmap(data.days, data.values, data.metric.unit, [
+          Math.min(...vals, 100),
+          Math.max(...vals, 0),
+        ]),
+      );
     }),
     section(weekdayEl, signal, async () => {
-      const data = await getJson<WeekdayResponse>(`/api/trends/${encodeURIComponent(metricKey)}/weekdays?range=${range === '7d' ? '90d' : range}`, signal);
+      const data = await getJson<WeekdayResponse>(
+        `/api/trends/${encodeURIComponent(metricKey)}/weekdays?range=${range === '7d' ? '90d' : range}`,
+        signal,
+      );
       weekdayEl.replaceChildren(
         h(
           'dl',
           { class: 'summary' },
-          h('div', {}, h('dt', {}, 'Mon–Fri nights'), h('dd', {}, fmtValue(data.workdayMean, data.metric.unit))),
-          h('div', {}, h('dt', {}, 'Sat–Sun nights'), h('dd', {}, fmtValue(data.weekendMean, data.metric.unit))),
+          h(
+            'div',
+            {},
+            h('dt', {}, 'Mon–Fri nights'),
+            h('dd', {}, fmtValue(data.workdayMean, data.metric.unit)),
+          ),
+          h(
+            'div',
+            {},
+            h('dt', {}, 'Sat–Sun nights'),
+            h('dd', {}, fmtValue(data.weekendMean, data.metric.unit)),
+          ),
         ),
         weekdayBars(data.weekdays, data.metric.unit),
-        h('p', { class: 'muted small' }, 'Days are wake-up days: “Sat” is the night from Friday to Saturday.'),
+        h(
+          'p',
+          { class: 'muted small' },
+          'Days are wake-up days: “Sat” is the night from Friday to Saturday.',
+        ),
       );
     }),
   ]);

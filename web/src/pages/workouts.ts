@@ -5,30 +5,60 @@ import { simpleBars } from '../charts/svgCharts.ts';
 import { h } from '../dom.ts';
 import { fmtDay, fmtDuration, fmtValue, titleCase } from '../format.ts';
 import { navigate } from '../router.ts';
-import { card, emptyState, errorState, loading, pageHeader, parseRange, RANGES, type RangeValue, segmented } from '../ui.ts';
+import {
+  card,
+  emptyState,
+  errorState,
+  loading,
+  pageHeader,
+  parseRange,
+  RANGES,
+  type RangeValue,
+  segmented,
+} from '../ui.ts';
 
-export async function renderWorkouts(main: HTMLElement, query: URLSearchParams, me: MeResponse, signal: AbortSignal): Promise<void> {
+export async function renderWorkouts(
+  main: HTMLElement,
+  query: URLSearchParams,
+  me: MeResponse,
+  signal: AbortSignal,
+): Promise<void> {
   const range = parseRange(query.get('range'), '90d');
-  const rangeControl = segmented('Time range', RANGES, range, (v: RangeValue) => navigate(`/workouts?range=${v}`, true));
-  main.replaceChildren(pageHeader('Workouts', 'Training time, intensity and what you did', rangeControl), loading());
+  const rangeControl = segmented('Time range', RANGES, range, (v: RangeValue) =>
+    navigate(`/workouts?range=${v}`, true),
+  );
+  main.replaceChildren(
+    pageHeader('Workouts', 'Training time, intensity and what you did', rangeControl),
+    loading(),
+  );
   if (!me.lastNight) {
-    main.replaceChildren(pageHeader('Workouts'), emptyState('No data yet', 'Run a sync and your workouts appear here.'));
+    main.replaceChildren(
+      pageHeader('Workouts'),
+      emptyState('No data yet', 'Run a sync and your workouts appear here.'),
+    );
     return;
   }
   let data: WorkoutsResponse;
   try {
     data = await getJson<WorkoutsResponse>(`/api/workouts?range=${range}`, signal);
   } catch (error) {
-    if (!signal.aborted) main.replaceChildren(pageHeader('Workouts', undefined, rangeControl), errorState(error));
+    if (!signal.aborted)
+      main.replaceChildren(pageHeader('Workouts', undefined, rangeControl), errorState(error));
     return;
   }
   const head = pageHeader('Workouts', 'Training time, intensity and what you did', rangeControl);
   if (data.workouts.length === 0) {
-    main.replaceChildren(head, emptyState('No workouts in this range', 'Pick a longer range, or log a workout in the Oura app.'));
+    main.replaceChildren(
+      head,
+      emptyState(
+        'No workouts in this range',
+        'Pick a longer range, or log a workout in the Oura app.',
+      ),
+    );
     return;
   }
   const totalMinutes = data.weeks.reduce((s, w) => s + w.minutes, 0);
-  const rows = [...data.workouts].reverse().slice(0, 60);
+  const rows = [...data.workouts].reverse().slice(0, 25);
   main.replaceChildren(
     head,
     h(
@@ -36,28 +66,90 @@ export async function renderWorkouts(main: HTMLElement, query: URLSearchParams, 
       { class: 'grid two' },
       card(
         'Minutes per week',
-        h('dl', { class: 'summary' }, h('div', {}, h('dt', {}, 'Workouts'), h('dd', {}, String(data.workouts.length))), h('div', {}, h('dt', {}, 'Total time'), h('dd', {}, fmtDuration(totalMinutes * 60))), h('div', {}, h('dt', {}, 'Per week'), h('dd', {}, fmtDuration((totalMinutes * 60) / Math.max(1, data.weeks.length))))),
-        simpleBars(data.weeks.map((w) => w.week), data.weeks.map((w) => w.minutes), 'count', SERIES.primary),
+        h(
+          'dl',
+          { class: 'summary' },
+          h('div', {}, h('dt', {}, 'Workouts'), h('dd', {}, String(data.workouts.length))),
+          h('div', {}, h('dt', {}, 'Total time'), h('dd', {}, fmtDuration(totalMinutes * 60))),
+          h(
+            'div',
+            {},
+            h('dt', {}, 'Per week'),
+            h('dd', {}, fmtDuration((totalMinutes * 60) / Math.max(1, data.weeks.length))),
+          ),
+        ),
+        simpleBars(
+          data.weeks.map((w) => w.week),
+          data.weeks.map((w) => w.minutes),
+          'count',
+          SERIES.primary,
+        ),
       ),
       card(
         'By activity',
         h(
           'ul',
           { class: 'weekday-bars' },
-          data.byActivity.map((a) => h('li', {}, h('span', { class: 'wd wide' }, titleCase(a.activity)), h('span', { class: 'bar' }, h('span', { style: `width:${(a.minutes / Math.max(1, data.byActivity[0]?.minutes ?? 1)) * 100}%` })), h('span', { class: 'val' }, `${a.count}× · ${fmtDuration(a.minutes * 60)}`))),
+          data.byActivity.map((a) =>
+            h(
+              'li',
+              {},
+              h('span', { class: 'wd wide' }, titleCase(a.activity)),
+              h(
+                'span',
+                { class: 'bar' },
+                h('span', {
+                  style: `width:${(a.minutes / Math.max(1, data.byActivity[0]?.minutes ?? 1)) * 100}%`,
+                }),
+              ),
+              h('span', { class: 'val' }, `${a.count}× · ${fmtDuration(a.minutes * 60)}`),
+            ),
+          ),
         ),
       ),
     ),
     card(
-      'Recent workouts',
+      `Recent workouts${data.workouts.length > rows.length ? ` (latest ${rows.length} of ${data.workouts.length})` : ''}`,
       h(
         'div',
         { class: 'table-wrap' },
         h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, h('th', {}, 'Day'), h('th', {}, 'Activity'), h('th', {}, 'Intensity'), h('th', { class: 'num' }, 'Duration'), h('th', { class: 'num' }, 'Calories'), h('th', { class: 'num' }, 'Distance'))),
-          h('tbody', {}, rows.map((w) => h('tr', {}, h('td', {}, fmtDay(w.day, true)), h('td', {}, w.label ?? titleCase(w.activity)), h('td', {}, w.intensity ? h('span', { class: `pill ${w.intensity}` }, w.intensity) : '–'), h('td', { class: 'num' }, fmtDuration(w.durationSeconds)), h('td', { class: 'num' }, fmtValue(w.calories, 'kcal')), h('td', { class: 'num' }, w.distance ? fmtValue(w.distance, 'meters') : '–')))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, 'Day'),
+              h('th', {}, 'Activity'),
+              h('th', {}, 'Intensity'),
+              h('th', { class: 'num' }, 'Duration'),
+              h('th', { class: 'num' }, 'Calories'),
+              h('th', { class: 'num' }, 'Distance'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            rows.map((w) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, fmtDay(w.day, true)),
+                h('td', {}, w.label ?? titleCase(w.activity)),
+                h(
+                  'td',
+                  {},
+                  w.intensity ? h('span', { class: `pill ${w.intensity}` }, w.intensity) : '–',
+                ),
+                h('td', { class: 'num' }, fmtDuration(w.durationSeconds)),
+                h('td', { class: 'num' }, fmtValue(w.calories, 'kcal')),
+                h('td', { class: 'num' }, w.distance ? fmtValue(w.distance, 'meters') : '–'),
+              ),
+            ),
+          ),
         ),
       ),
     ),

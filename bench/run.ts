@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: every benchmark, figures printed and written to docs/benchmarks.md.
+ *   npm run bench -- --only sync,ingest,dashboard
+ * Needs PostgreSQL at 127.0.0.1:5432 (SNOWTORCH_BENCH_PG_URL overrides) for the PostgreSQL rows.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ingestBenchMarkdown, runIngestBench } from './ingest.ts';
+import { runSyncBench, SYNC_DAYS, syncBenchMarkdown } from './sync.ts';
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = new Set((values.only ?? 'sync,ingest,dashboard').split(','));
+const DOC = new URL('../docs/benchmarks.md', import.meta.url);
+
+/** Replace (or append) the section between `<!-- bench:NAME -->` markers in the report. */
+async function writeSection(name: string, body: string): Promise<void> {
+  let text = '';
+  try {
+    text = await readFile(DOC, 'utf8');
+  } catch {
+    text = '# Benchmarks\n\nWritten by `npm run bench`; each section is replaced when it runs.\n';
+  }
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const block = `${start}\n${body.trim()}\n${end}`;
+  const re = new RegExp(`${start}[\\s\\S]*?${end}`);
+  text = re.test(text) ? text.replace(re, block) : `${text.trimEnd()}\n\n${block}\n`;
+  await writeFile(DOC, text);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, measured ${new Date().toISOString().slice(0, 10)}`;
+
+if (only.has('sync')) {
+  const rows = await runSyncBench();
+  await writeSection(
+    'sync',
+    `## Full sync\n\n${SYNC_DAYS} days of one simulated user, every route, simulator in its own process, ` +
+      `first run (backfill) into an empty database. Targets: at 50 ms latency on PostgreSQL under 30 s; ` +
+      `requests within 10% of the minimum (ratio <= 1.10); peak RSS under 300 MB on PostgreSQL.\n` +
+      `Machine: ${machine}.\n\n${syncBenchMarkdown(rows)}`,
+  );
+}
+if (only.has('ingest')) {
+  const rows = await runIngestBench();
+  await writeSection(
+    'ingest',
+    `## Heart-rate ingest\n\nThree years of 5-minute heart-rate rows stored through \`storeTimeSeries\` ` +
+      `(one transaction per 30-day window, raw day documents kept) against a plain \`COPY\` of the ` +
+      `same rows into the same table. Target: ratio >= 0.5.\nMachine: ${machine}.\n\n${ingestBenchMarkdown(rows)}`,
+  );
+}
+if (only.has('dashboard')) {
+  try {
+    const mod = (await import('./dashboard.ts')) as { runDashboardBench?: () => Promise<string> };
+    if (mod.runDashboardBench) {
+      const markdown = await mod.runDashboardBench();
+      await writeSection('dashboard', `## Dashboard\n\nMachine: ${machine}.\n\n${markdown}`);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  }
+}
