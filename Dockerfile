@@ -25,14 +25,14 @@ WORKDIR /app
 FROM base AS deps
 ARG NODE_EXTRA_CA_CERTS=""
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
   && npm cache clean --force
 
 # The dashboard: a static Vite build (dev dependencies are needed here, and only here).
 FROM base AS web
 ARG NODE_EXTRA_CA_CERTS=""
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
 COPY web ./web
 RUN npx --no-install vite build --config web/vite.config.ts --logLevel warn
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, OpenDatabase } from '../src/db/database.ts';
 import { markDocumentDeleted, storeDocuments } from '../src/db/documents.ts';
+import type { SleepNapView } from '../src/db/schema.ts';
 import { fixture } from './fixtures/db/load.ts';
 import { openTestDatabase } from './support/db.ts';
 
@@ -129,6 +130,61 @@ describe('sleep-day model', () => {
       { day: '2024-03-11', total_sleep_duration: 25800 },
       { day: '2024-03-12', total_sleep_duration: 15600 },
     ]);
+  });
+
+  it('exposes the columns schema.ts declares for the views', async () => {
+    const night = await db
+      .selectFrom('sleep_night')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    const nap = await db
+      .selectFrom('sleep_nap')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    // Every declared column, and only those (the compiler checks this list against schema.ts).
+    const declared: Record<keyof SleepNapView, true> = {
+      user_id: true,
+      day: true,
+      id: true,
+      oura_day: true,
+      type: true,
+      period: true,
+      bedtime_start: true,
+      bedtime_end: true,
+      utc_offset_minutes: true,
+      end_utc_offset_minutes: true,
+      time_in_bed: true,
+      total_sleep_duration: true,
+      deep_sleep_duration: true,
+      light_sleep_duration: true,
+      rem_sleep_duration: true,
+      awake_time: true,
+      latency: true,
+      efficiency: true,
+      restless_periods: true,
+      average_breath: true,
+      average_heart_rate: true,
+      lowest_heart_rate: true,
+      average_hrv: true,
+      low_battery_alert: true,
+      sleep_phase_5_min: true,
+      sleep_phase_30_sec: true,
+      movement_30_sec: true,
+      heart_rate_interval: true,
+      heart_rate_start: true,
+      heart_rate_items: true,
+      hrv_interval: true,
+      hrv_start: true,
+      hrv_items: true,
+      readiness_score: true,
+      readiness_temperature_deviation: true,
+      readiness_temperature_trend_deviation: true,
+    };
+    const columns = Object.keys(declared).sort();
+    expect(Object.keys(nap).sort()).toEqual(columns);
+    expect(Object.keys(night).sort()).toEqual([...columns, 'long_sleep_periods'].sort());
   });
 
   it('drops a night the person deleted upstream', async () => {

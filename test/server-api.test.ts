@@ -242,6 +242,10 @@ describe('dashboard API on synced simulator data', () => {
     expect(status.dataTypes.find((t) => t.dataType === 'sleep')?.documents).toBe(
       sim.documents.sleep.size,
     );
+    // Answers are reused until a sync stores new data.
+    const trendUrl = '/api/trends/sleep_score?range=30d';
+    await app.inject(trendUrl);
+    expect((await app.inject(trendUrl)).headers['x-cache']).toBe('hit');
     const started = await app.inject({ method: 'POST', url: '/api/sync' });
     expect(started.statusCode).toBe(202);
     const again = await app.inject({ method: 'POST', url: '/api/sync' });
@@ -255,6 +259,7 @@ describe('dashboard API on synced simulator data', () => {
     expect(job?.done).toBe(job?.total);
     const after = await get<SyncStatusResponse>('/api/sync/status');
     expect(after.runs[0]?.trigger).toBe('api');
+    expect((await app.inject(trendUrl)).headers['x-cache']).toBeUndefined();
   });
 
   it('serves health, metrics and the OpenAPI document', async () => {

@@ -22,7 +22,7 @@ describe('first sync: the whole history, then incremental', () => {
   let first: SyncRunSummary;
 
   beforeAll(async () => {
-    h = await startSyncHarness({ days: THREE_YEARS });
+    h = await startSyncHarness({ days: THREE_YEARS, users: 1 });
     user = await h.connect('demo');
     first = await h.sync(user.id);
   }, 600_000);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getConnection } from '../src/db/connections.ts';
 import { getRun, insertRun, listRuns } from '../src/db/syncRuns.ts';
 import { addDays, utcDay } from '../src/sync/days.ts';
+import { SyncAlreadyRunningError } from '../src/sync/errors.ts';
 import { type SyncHarness, startSyncHarness, storedDocuments } from './support/syncHarness.ts';
 
 const DAYS = 90;
@@ -141,5 +142,15 @@ describe('sync under upstream trouble', () => {
     const runs = await listRuns(h.db, { userId: user.id });
     expect(runs.find((r) => r.id === stale)?.status).toBe('interrupted');
     expect(runs[0]?.status).toBe('succeeded');
+  });
+
+  it('a second run of the same user while one is going is refused', async () => {
+    h = await startSyncHarness({ days: 30 });
+    const user = await h.connect('demo');
+    const first = h.sync(user.id, { types: ['daily_sleep'] });
+    await expect(h.sync(user.id, { types: ['daily_sleep'] })).rejects.toThrow(
+      SyncAlreadyRunningError,
+    );
+    expect((await first).status).toBe('succeeded');
   });
 });

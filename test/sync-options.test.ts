@@ -48,6 +48,25 @@ describe('sync options', () => {
     expect(states[0]?.backfillFrom).toBe(addDays(today, -60));
   });
 
+  it('a --since range after a gap does not claim the gap as complete', async () => {
+    h = await startSyncHarness({ days: DAYS });
+    const user = await h.connect('demo');
+    const today = utcDay(new Date());
+    await h.sync(user.id, { since: addDays(today, -90), types: ['daily_sleep'] });
+    // As if the history had only been complete up to 40 days ago.
+    await h.db
+      .updateTable('sync_state')
+      .set({ complete_until: addDays(today, -40) })
+      .where('user_id', '=', user.id)
+      .execute();
+    await h.sync(user.id, { since: addDays(today, -10), types: ['daily_sleep'] });
+    let [state] = await getSyncStates(h.db, user.id);
+    expect(state?.completeUntil).toBe(addDays(today, -40));
+    await h.sync(user.id, { types: ['daily_sleep'] });
+    [state] = await getSyncStates(h.db, user.id);
+    expect(state?.completeUntil).toBe(today);
+  });
+
   it('types whose scope was not granted are skipped without a request', async () => {
     h = await startSyncHarness({ days: DAYS });
     const scopes = OURA_SCOPES.filter((s) => s !== 'tag' && s !== 'heartrate');

@@ -14,7 +14,7 @@ start_all=$SECONDS
 # Debian packages: command -> package. One update, one install, only for what is missing.
 missing=()
 for pair in docker-compose:docker-compose nginx:nginx /usr/sbin/sshd:openssh-server podman:podman \
-  buildah:buildah debootstrap:debootstrap shellcheck:shellcheck curl:curl flock:util-linux \
+  runc:runc buildah:buildah debootstrap:debootstrap shellcheck:shellcheck curl:curl flock:util-linux \
   psql:postgresql-client pg_dump:postgresql-client ssh-keygen:openssh-client openssl:openssl setsid:util-linux; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
 done

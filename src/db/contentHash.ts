@@ -96,9 +96,14 @@ const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 /**
  * canonicalJson of an array, with a fast path for flat objects (time-series rows): rows sharing
  * one key order share one sorted key list, are copied in that order only when needed, and the
- * whole array is written by one native JSON.stringify. Same text as canonicalJson.
+ * whole array is written by one native JSON.stringify. Same text as canonicalJson. With
+ * `checked`, the items are known storable (checkStorable passed, or they came from jsonb).
  */
-export function canonicalArray(items: readonly unknown[]): string {
+export function canonicalArray(
+  items: readonly unknown[],
+  opts: { checked?: boolean } = {},
+): string {
+  const check = !opts.checked;
   const out: unknown[] = new Array(items.length);
   let shape: string[] | undefined;
   let sortedKeys: string[] | undefined;
@@ -114,7 +119,7 @@ export function canonicalArray(items: readonly unknown[]): string {
         inOrder = sortedKeys !== undefined && sameKeys(keys, sortedKeys);
         for (const k of keys) checkString(k);
       }
-      if (sortedKeys && isFlat(obj, keys)) {
+      if (sortedKeys && isFlat(obj, keys, check)) {
         if (inOrder) {
           out[i] = obj;
         } else {
@@ -136,11 +141,13 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Only strings, numbers, booleans and nulls as values (strings checked for storability). */
-function isFlat(obj: Record<string, unknown>, keys: readonly string[]): boolean {
+/** Only strings, numbers, booleans and nulls as values (strings checked unless `check` is off). */
+function isFlat(obj: Record<string, unknown>, keys: readonly string[], check: boolean): boolean {
   for (const k of keys) {
     const v = obj[k];
-    if (typeof v === 'string') checkString(v);
+    if (typeof v === 'string') {
+      if (check) checkString(v);
+    }
     else if (typeof v === 'object' && v !== null) return false;
     else if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol')
       return false;

@@ -6,7 +6,9 @@ import { heartRateSeries } from './series.ts';
 /**
  * COPY heart-rate rows straight into heart_rate_sample: the speed baseline storeTimeSeries is
  * benchmarked against. No raw documents, no conflict handling (the rows must be new), no
- * validation beyond what parsing needs. Returns the number of rows copied.
+ * validation beyond what parsing needs. Returns the number of rows copied. Benchmarks only: use
+ * it for a user whose samples never go through storeTimeSeries, which relies on every sample
+ * having its raw day document.
  */
 export async function copyHeartRateSamples(
   open: OpenDatabase,

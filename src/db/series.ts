@@ -71,6 +71,7 @@ function arrayLiteral(values: readonly (string | number | boolean | null)[]): st
 
 const column = <P>(points: readonly P[], pick: (p: P) => string | number | boolean | null) =>
   arrayLiteral(points.map(pick));
+
 const SMALLINT_MAX = 32_767;
 
 /** Date's range: +-8.64e15 ms. */

@@ -60,20 +60,32 @@ export async function ensureSyncState(
 }
 
 /**
- * Move `complete_until` forward (never back). Called in the transaction that stores a window,
- * so the cursor and the documents it vouches for commit together.
+ * Move `complete_until` to the end of a just-stored window, forward only, and only when the
+ * window joins the complete prefix (it starts at or before `complete_until`, or at the history
+ * start on a first run): a `--since` range after a gap must not claim the gap. Called in the
+ * transaction that stores the window, so the cursor and the documents it vouches for commit
+ * together.
  */
 export async function advanceCompleteUntil(
   db: Db,
-  args: { userId: number; dataType: string; completeUntil: string },
+  args: { userId: number; dataType: string; windowFrom: string; completeUntil: string },
 ): Promise<void> {
+  const until = sql<string>`${args.completeUntil}::date`;
+  const windowFrom = sql<string>`${args.windowFrom}::date`;
   await db
     .updateTable('sync_state')
-    .set({
-      complete_until: sql<string>`greatest(coalesce(complete_until, ${args.completeUntil}::date), ${args.completeUntil}::date)`,
-    })
+    .set({ complete_until: sql<string>`greatest(coalesce(complete_until, ${until}), ${until})` })
     .where('user_id', '=', args.userId)
     .where('data_type', '=', args.dataType)
+    .where((eb) =>
+      eb.or([
+        eb('complete_until', '>=', windowFrom),
+        eb.and([
+          eb('complete_until', 'is', null),
+          eb.or([eb('backfill_from', 'is', null), eb('backfill_from', '>=', windowFrom)]),
+        ]),
+      ]),
+    )
     .execute();
 }
 

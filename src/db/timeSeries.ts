@@ -88,9 +88,12 @@ async function storeSeries<P extends Point>(
     let updated = 0;
     let unchanged = duplicates;
     if (entries.size > 0) {
-      await keepRaw(trx, series, userId, entries, fetchedAt);
+      const hadDays = await keepRaw(trx, series, userId, entries, fetchedAt);
+      // Samples exist only on days with a live raw document: a first load skips the lookup.
       const stored = new Map<string, P>();
-      for (const p of await series.load(trx, userId, minMs, maxMs)) stored.set(series.key(p), p);
+      if (hadDays) {
+        for (const p of await series.load(trx, userId, minMs, maxMs)) stored.set(series.key(p), p);
+      }
       const fresh: P[] = [];
       const changed: P[] = [];
       for (const [key, { point }] of entries) {
@@ -111,14 +114,17 @@ async function storeSeries<P extends Point>(
   });
 }
 
-/** Merge the rows into their day documents; only days whose content changed are written. */
+/**
+ * Merge the rows into their day documents; only days whose content changed are written.
+ * Returns whether any of those days already had a live document.
+ */
 async function keepRaw<P extends Point>(
   db: Db,
   series: Series<P>,
   userId: number,
   entries: ReadonlyMap<string, Entry<P>>,
   fetchedAt: Date,
-): Promise<void> {
+): Promise<boolean> {
   const byDay = new Map<string, Map<string, Entry<P>>>();
   for (const [key, entry] of entries) {
     let day = byDay.get(entry.point.day);
@@ -130,10 +136,12 @@ async function keepRaw<P extends Point>(
   }
   const existing = await loadDayDocuments(db, series.dataType, userId, [...byDay.keys()]);
   const writes: RawWrite[] = [];
+  let hadDays = false;
   for (const [day, fresh] of byDay) {
     const before = existing.get(day);
     const merged = new Map<string, { ms: number; row: unknown }>();
     if (before && !before.deleted) {
+      hadDays = true;
       for (const row of before.rows) {
         const point = tryParse(series, row);
         // A stored row that no longer parses is kept as it is, never dropped.
@@ -147,12 +155,14 @@ async function keepRaw<P extends Point>(
     const ordered = [...merged.entries()]
       .sort(([ka, a], [kb, b]) => a.ms - b.ms || (ka < kb ? -1 : ka > kb ? 1 : 0))
       .map(([, v]) => v.row);
-    const json = `{"data":${canonicalArray(ordered)}}`;
+    // New rows passed checkStorable; stored ones came out of jsonb.
+    const json = `{"data":${canonicalArray(ordered, { checked: true })}}`;
     const hash = contentHash(json);
     if (before && !before.deleted && before.contentHash === hash) continue;
     writes.push({ docId: day, day, utcOffsetMinutes: 0, json, contentHash: hash });
   }
   await upsertRawDocuments(db, userId, series.dataType, writes, fetchedAt);
+  return hadDays;
 }
 
 function tryParse<P extends Point>(series: Series<P>, row: unknown): P | null {

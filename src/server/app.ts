@@ -10,6 +10,7 @@ import { errorResponseSchema, registerErrorHandling } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerResponseCache } from './responseCache.ts';
 import { type ApiContext, createOverviewCache } from './routes/context.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly webDir?: string | null;
   /** Today's UTC day (tests pin it). */
   readonly today?: () => string;
+  /** Reuse GET answers until the data changes (default true; benchmarks measure both). */
+  readonly responseCache?: boolean;
 }
 
 /** The app factory: routes and plugins only. `listen` is the caller's (serve command, tests). */
@@ -55,7 +58,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerHealthRoutes(app, deps);
 
   const overviews = createOverviewCache(deps.db);
-  const sync = createSyncRunner(deps.sync, deps.logger, () => overviews.clear());
+  let responses: { clear(): void } | undefined;
+  const sync = createSyncRunner(deps.sync, deps.logger, () => {
+    overviews.clear();
+    responses?.clear();
+  });
+  if (deps.responseCache !== false) {
+    responses = registerResponseCache(app, { bypass: () => sync.isRunning() });
+  }
   app.addHook('onClose', async () => sync.stop());
   const ctx: ApiContext = {
     db: deps.db,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -48,9 +48,12 @@ export async function ensureWebBuild(logger?: Logger | false): Promise<string | 
     return null;
   }
   if (logger) logger.info('building the dashboard (web/dist)');
-  // Build beside the live directory, then swap it in, so a concurrent reader never sees a
+  // Build beside the live directory (same file system, under node_modules/.cache so a crashed
+  // build leaves nothing in the source tree), then swap it in: a concurrent reader never sees a
   // half-written dist.
-  const staging = join(WEB_ROOT, `dist.build-${process.pid}-${Date.now()}`);
+  const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+  await mkdir(cache, { recursive: true });
+  const staging = join(cache, `snowtorch-web-${process.pid}-${Date.now()}`);
   await vite.build({
     configFile: join(WEB_ROOT, 'vite.config.ts'),
     root: WEB_ROOT,

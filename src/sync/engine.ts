@@ -6,6 +6,7 @@ import {
   recordTypeOutcome,
   type SyncStateRow,
 } from '../db/syncState.ts';
+import { findUserById } from '../db/users.ts';
 import type { OuraClient, Page } from '../oura/client.ts';
 import { OuraAuthError, OuraError, OuraScopeError } from '../oura/errors.ts';
 import { grantsScope } from '../oura/oauth.ts';
@@ -65,8 +66,8 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (error instanceof Error && error.name === 'AbortError');
 }
 
-export function reconnectMessage(userId: number, detail: string): string {
-  return `Oura access for user ${userId} was revoked or expired (${detail}); reconnect with: snowtorch connect`;
+export function reconnectMessage(userName: string, detail: string): string {
+  return `Oura access for "${userName}" was revoked or has expired (${detail}); reconnect with: snowtorch connect --user ${userName}`;
 }
 
 export async function syncUser(ctx: SyncContext, opts: SyncOptions): Promise<SyncRunSummary> {
@@ -212,25 +213,26 @@ async function runLocked(
       (await getSyncStates(db, userId)).map((s) => [s.dataType, s]),
     );
     const ranged = types.filter((t) => ROUTES[t].range !== 'none');
+    // A type seen for the first time needs the history start (always detected, never taken
+    // from other types: theirs may have been limited by --since).
     const needsStart =
-      opts.since === undefined && ranged.some((t) => states.get(t)?.completeUntil == null);
+      opts.since === undefined &&
+      ranged.some((t) => (states.get(t)?.backfillFrom ?? null) === null);
 
     // ring_configuration: fetched whole each run; its set_up_at also dates the history start.
     let ringPages: Page[] | undefined;
     const wantsRing = types.includes('ring_configuration');
-    const knownStart = [...states.values()]
-      .map((s) => s.backfillFrom)
-      .filter((d): d is string => d !== null)
-      .sort()[0];
-    if (wantsRing || (needsStart && knownStart === undefined)) {
+    if (wantsRing || needsStart) {
       try {
-        emit('ring_configuration', {
-          phase: 'fetching',
-          documents: 0,
-          windowsDone: 0,
-          windowsTotal: 1,
-          etaSeconds: null,
-        });
+        if (wantsRing) {
+          emit('ring_configuration', {
+            phase: 'fetching',
+            documents: 0,
+            windowsDone: 0,
+            windowsTotal: 1,
+            etaSeconds: null,
+          });
+        }
         ringPages = [];
         for await (const p of activeClient.listPages('ring_configuration', undefined, {
           signal: stop.signal,
@@ -275,8 +277,8 @@ async function runLocked(
       });
     }
 
-    let historyStart: string | undefined = opts.since ?? knownStart;
-    if (historyStart === undefined && needsStart) {
+    let historyStart: string | undefined;
+    if (needsStart) {
       const found = await findHistoryStart(activeClient, {
         today,
         ringConfigurations: (ringPages ?? []).flatMap((p) => p.documents),
@@ -284,8 +286,8 @@ async function runLocked(
       });
       logger?.info({ userId, ...found }, 'history start found');
       historyStart = found.day;
-      // Probe requests are charged to the type that made them (daily_activity first).
-      const probeType = counts.daily_activity ?? counts.sleep;
+      // Probe requests are charged to a type being synced (daily_activity probes first).
+      const probeType = counts.daily_activity ?? counts[ranged[0] ?? 'daily_activity'];
       if (probeType) probeType.requests += found.requests;
     }
 
@@ -310,9 +312,18 @@ async function runLocked(
           from = state?.backfillFrom ?? historyStart ?? today;
           reconcile = false;
         }
-        await ensureSyncState(db, { userId, dataType: type, backfillFrom: from });
         if (from > to) from = to;
+        // The first run fixes where the history starts. An earlier --since moves the start back
+        // only once its whole range is in (below): a run killed half-way must not claim it.
+        await ensureSyncState(db, {
+          userId,
+          dataType: type,
+          backfillFrom: state?.backfillFrom ?? from,
+        });
         await syncRangedType(jobFor(type, from, to, reconcile));
+        if (opts.since !== undefined) {
+          await ensureSyncState(db, { userId, dataType: type, backfillFrom: from });
+        }
         await recordTypeOutcome(db, { userId, dataType: type, at: now(), error: null });
       } catch (error) {
         await typeFailed(type, error);
@@ -332,8 +343,9 @@ async function runLocked(
   const reconnectNeeded = authError?.reconnectNeeded ?? false;
   if (authError) {
     status = 'failed';
+    const name = (await findUserById(db, userId))?.name ?? `user ${userId}`;
     message = reconnectNeeded
-      ? reconnectMessage(userId, authError.message)
+      ? reconnectMessage(name, authError.message)
       : `Oura rejected the credentials: ${authError.message}`;
     addError({ dataType: '*', code: authError.code, message });
   } else if (fatal !== undefined) {

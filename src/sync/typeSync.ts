@@ -1,5 +1,11 @@
 import type { Db } from '../db/database.ts';
-import { reconcileDeletions, storeDocuments, storeTimeSeries } from '../db/documents.ts';
+import {
+  type DocumentDataType,
+  reconcileDeletions,
+  storeDocuments,
+  storeTimeSeries,
+  type TimeSeriesDataType,
+} from '../db/documents.ts';
 import { insertErrorDocuments } from '../db/syncRuns.ts';
 import { advanceCompleteUntil } from '../db/syncState.ts';
 import type { ListRange, OuraClient, Page } from '../oura/client.ts';
@@ -7,9 +13,6 @@ import type { DataType } from '../oura/routes.ts';
 import { addDays, dayStartIso, minDay } from './days.ts';
 import type { RunError, SyncProgressEvent, TypeCounts } from './types.ts';
 import { createWindowPlanner, type DayRange, isSeriesType } from './windows.ts';
-
-type DocumentDataType = Exclude<DataType, 'heartrate' | 'ring_battery_level'>;
-type SeriesDataType = Extract<DataType, 'heartrate' | 'ring_battery_level'>;
 
 /** Everything one data type's fetch needs; counts and errors are filled in as it goes. */
 export interface TypeJob {
@@ -122,7 +125,7 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
       const stored = series
         ? await storeTimeSeries(trx, {
             userId,
-            dataType: type as SeriesDataType,
+            dataType: type as TimeSeriesDataType,
             rows: documents,
             fetchedAt,
           })
@@ -157,6 +160,7 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
       await advanceCompleteUntil(trx, {
         userId,
         dataType: type,
+        windowFrom: window.from,
         completeUntil: minDay(addDays(window.to, 1), job.today),
       });
       return { stored, deleted };

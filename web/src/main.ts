@@ -49,9 +49,21 @@ for (const item of NAV) navEl.append(h('a', { href: item.href }, item.label));
 let me: MeResponse | null = null;
 let controller = new AbortController();
 
+const banner = h('div', { class: 'banner warn global', role: 'alert', hidden: true });
+app.insertBefore(banner, main);
+
 async function loadMe(): Promise<MeResponse> {
   me = await getJson<MeResponse>('/api/me');
   userEl.textContent = me.user ? me.user.name : '';
+  // Oura rejected the stored grant: every page says so, not only Data & sync.
+  if (me.connection.status === 'reconnect_needed') {
+    banner.replaceChildren(
+      h('strong', {}, 'Oura disconnected. '),
+      'New data cannot be fetched until you reconnect with `snowtorch connect`. ',
+      h('a', { href: '/data' }, 'Data & sync'),
+    );
+    banner.hidden = false;
+  }
   return me;
 }
 

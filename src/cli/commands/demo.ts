@@ -160,7 +160,7 @@ export async function prepareDemo(opts: DemoOptions = {}): Promise<DemoSession> 
     });
     out.write(`Connected (Oura user ${connected.ouraUserId}). Syncing...\n`);
 
-    const logger = cliLogger(config);
+    const logger = cliLogger(config, env);
     const ctx = createSyncContext({ config, database: opened, logger });
     const display = createProgressDisplay({ stream: out, label: 'demo' });
     let summary: SyncRunSummary;

@@ -5,7 +5,7 @@ import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { findUserByName, listUsers, type User } from '../../db/users.ts';
 import { DATA_TYPES, type DataType, isDataType } from '../../oura/routes.ts';
-import { createSyncContext } from '../../sync/context.ts';
+import { createSyncContext, requireSyncConfig } from '../../sync/context.ts';
 import { addDays, isDay, utcDay } from '../../sync/days.ts';
 import { syncUser } from '../../sync/engine.ts';
 import { SyncAlreadyRunningError } from '../../sync/errors.ts';
@@ -88,9 +88,15 @@ export function parseSyncArgs(argv: string[], today: string = utcDay(new Date())
   return out;
 }
 
-/** Warnings and errors on stderr, so stdout stays the display (or JSON). */
-export function cliLogger(config: Pick<Config, 'logLevel'>): Logger {
-  const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
+/**
+ * Logs on stderr, so stdout stays the display (or JSON). Only errors unless LOG_LEVEL asks for
+ * more: retries and per-type failures already show in the progress display and the summary.
+ */
+export function cliLogger(
+  config: Pick<Config, 'logLevel'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Logger {
+  const level = env.LOG_LEVEL?.trim() ? config.logLevel : 'error';
   return pino(
     {
       level,
@@ -130,6 +136,8 @@ export async function runSyncCommand(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
+  // Missing credentials are reported before anything is opened.
+  requireSyncConfig(config);
   const logger = cliLogger(config);
   const database = await openDatabase(config.database);
   const stop = new AbortController();

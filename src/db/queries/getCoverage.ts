@@ -27,15 +27,7 @@ export async function getCoverage(
   from: string,
   to: string,
 ): Promise<CoverageRow[]> {
-  const result = await sql<{
-    day: string;
-    sleep: boolean;
-    readiness: boolean;
-    activity: boolean;
-    hr: boolean;
-    non_wear: number | null;
-    low_battery: boolean;
-  }>`
+  const result = await sql<{ rows: string | null }>`
     with days as (
       select d::date as day from generate_series(${from}::date, ${to}::date, interval '1 day') d
     ),
@@ -63,21 +55,31 @@ export async function getCoverage(
       select day, max(non_wear_time) as non_wear from daily_activity
       where user_id = ${userId} and day between ${from} and ${to} group by day
     )
-    select days.day::text as day,
-      sleep.day is not null as sleep,
-      readiness.day is not null as readiness,
-      activity.day is not null as activity,
-      hr.day is not null as hr,
-      activity.non_wear::float8 as non_wear,
-      coalesce(sleep.alert, false) or coalesce(battery.low <= ${LOW_BATTERY_LEVEL}, false) as low_battery
+    select json_agg(json_build_object(
+      'day', days.day::text,
+      'sleep', sleep.day is not null,
+      'readiness', readiness.day is not null,
+      'activity', activity.day is not null,
+      'hr', hr.day is not null,
+      'non_wear', activity.non_wear::float8,
+      'low_battery', coalesce(sleep.alert, false) or coalesce(battery.low <= ${LOW_BATTERY_LEVEL}, false)
+    ) order by days.day)::text as rows
     from days
     left join hr on hr.day = days.day
     left join battery on battery.day = days.day
     left join sleep on sleep.day = days.day
     left join readiness on readiness.day = days.day
-    left join activity on activity.day = days.day
-    order by days.day`.execute(db);
-  return result.rows.map((r) => ({
+    left join activity on activity.day = days.day`.execute(db);
+  const rows = JSON.parse(result.rows[0]?.rows ?? '[]') as {
+    day: string;
+    sleep: boolean;
+    readiness: boolean;
+    activity: boolean;
+    hr: boolean;
+    non_wear: number | null;
+    low_battery: boolean;
+  }[];
+  return rows.map((r) => ({
     day: r.day,
     sleep: r.sleep,
     readiness: r.readiness,

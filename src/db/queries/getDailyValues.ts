@@ -5,7 +5,8 @@ import type { MetricSource } from './metricCatalog.ts';
 
 /**
  * One value per day of a catalogued metric in [from, to] (inclusive days). Several rows on one
- * day (e.g. two VO2 max estimates) are averaged.
+ * day (e.g. two VO2 max estimates) are averaged. The series comes back as one JSON value
+ * (see jsonRows.ts: PGlite's per-row cost would dominate a five-year series).
  */
 export async function getDailyValues(
   db: Db,
@@ -15,11 +16,13 @@ export async function getDailyValues(
   to: string,
 ): Promise<DayValue[]> {
   // `source` and `expr` come from the fixed catalogue (metricCatalog.ts), never from input.
-  const result = await sql<{ day: string; value: number | null }>`
-    select day, avg(${sql.raw(metric.expr)})::float8 as value
-    from ${sql.table(metric.source)}
-    where user_id = ${userId} and day between ${from} and ${to}
-    group by day
-    order by day`.execute(db);
-  return result.rows;
+  const result = await sql<{ series: string | null }>`
+    select json_agg(json_build_array(day, value) order by day)::text as series from (
+      select day, avg(${sql.raw(metric.expr)})::float8 as value
+      from ${sql.table(metric.source)}
+      where user_id = ${userId} and day between ${from} and ${to}
+      group by day
+    ) as per_day`.execute(db);
+  const pairs = JSON.parse(result.rows[0]?.series ?? '[]') as [string, number | null][];
+  return pairs.map(([day, value]) => ({ day, value }));
 }

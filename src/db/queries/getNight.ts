@@ -10,6 +10,7 @@ import type {
 } from '../../server/apiTypes.ts';
 import type { Db } from '../database.ts';
 import type { SleepNapView } from '../schema.ts';
+import { selectJsonRows } from './jsonRows.ts';
 
 const DETAIL_COLUMNS = [
   'day',
@@ -148,30 +149,49 @@ export async function getNight(db: Db, userId: number, day: string): Promise<Nig
           where user_id = ${userId} and type = 'long_sleep' and sleep_day > ${day}) as next`.execute(
       db,
     ),
-    db
-      .selectFrom('sleep_night')
-      .select([
-        'day',
-        'bedtime_start',
-        'bedtime_end',
-        'utc_offset_minutes',
-        'end_utc_offset_minutes',
-        'total_sleep_duration',
-        'rem_sleep_duration',
-        'deep_sleep_duration',
-        'light_sleep_duration',
-        'awake_time',
-        'efficiency',
-        'latency',
-        'lowest_heart_rate',
-        'average_heart_rate',
-        'average_hrv',
-        'average_breath',
-      ])
-      .where('user_id', '=', userId)
-      .where('day', '>=', windowStart)
-      .where('day', '<', day)
-      .execute(),
+    selectJsonRows<{
+      day: string;
+      bedtime_start: string;
+      bedtime_end: string;
+      utc_offset_minutes: number | null;
+      end_utc_offset_minutes: number | null;
+      total_sleep_duration: number | null;
+      rem_sleep_duration: number | null;
+      deep_sleep_duration: number | null;
+      light_sleep_duration: number | null;
+      awake_time: number | null;
+      efficiency: number | null;
+      latency: number | null;
+      lowest_heart_rate: number | null;
+      average_heart_rate: number | null;
+      average_hrv: number | null;
+      average_breath: number | null;
+    }>(
+      db,
+      db
+        .selectFrom('sleep_night')
+        .select([
+          'day',
+          'bedtime_start',
+          'bedtime_end',
+          'utc_offset_minutes',
+          'end_utc_offset_minutes',
+          'total_sleep_duration',
+          'rem_sleep_duration',
+          'deep_sleep_duration',
+          'light_sleep_duration',
+          'awake_time',
+          'efficiency',
+          'latency',
+          'lowest_heart_rate',
+          'average_heart_rate',
+          'average_hrv',
+          'average_breath',
+        ])
+        .where('user_id', '=', userId)
+        .where('day', '>=', windowStart)
+        .where('day', '<', day),
+    ),
   ]);
   const sleepScore = sleepDays.find((r) => r.day === day);
   const scoreHistory = sleepDays.filter((r) => r.day < day);
@@ -180,16 +200,19 @@ export async function getNight(db: Db, userId: number, day: string): Promise<Nig
   const prev = { day: neighbours.rows[0]?.prev ?? null };
   const next = { day: neighbours.rows[0]?.next ?? null };
 
-  const bedMinutes = (r: { bedtime_start: Date; utc_offset_minutes: number | null; day: string }) =>
-    minutesFromLocalMidnight(r.bedtime_start, r.utc_offset_minutes ?? 0, r.day);
+  const bedMinutes = (r: {
+    bedtime_start: Date | string;
+    utc_offset_minutes: number | null;
+    day: string;
+  }) => minutesFromLocalMidnight(new Date(r.bedtime_start), r.utc_offset_minutes ?? 0, r.day);
   const wakeMinutes = (r: {
-    bedtime_end: Date;
+    bedtime_end: Date | string;
     end_utc_offset_minutes: number | null;
     utc_offset_minutes: number | null;
     day: string;
   }) =>
     minutesFromLocalMidnight(
-      r.bedtime_end,
+      new Date(r.bedtime_end),
       r.end_utc_offset_minutes ?? r.utc_offset_minutes ?? 0,
       r.day,
     );

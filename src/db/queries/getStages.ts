@@ -1,4 +1,5 @@
 import type { Db } from '../database.ts';
+import { selectJsonRows } from './jsonRows.ts';
 
 export interface NightStages {
   day: string;
@@ -15,18 +16,20 @@ export async function getStages(
   from: string,
   to: string,
 ): Promise<NightStages[]> {
-  return db
-    .selectFrom('sleep_night')
-    .select([
-      'day',
-      'deep_sleep_duration as deep',
-      'light_sleep_duration as light',
-      'rem_sleep_duration as rem',
-      'awake_time as awake',
-    ])
-    .where('user_id', '=', userId)
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .orderBy('day')
-    .execute();
+  return selectJsonRows<NightStages>(
+    db,
+    db
+      .selectFrom('sleep_night')
+      .select([
+        'day',
+        'deep_sleep_duration as deep',
+        'light_sleep_duration as light',
+        'rem_sleep_duration as rem',
+        'awake_time as awake',
+      ])
+      .where('user_id', '=', userId)
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .orderBy('day'),
+  );
 }

@@ -1,6 +1,7 @@
 import { isoWithOffset } from '../../insights/localTime.ts';
 import type { WorkoutView } from '../../server/apiTypes.ts';
 import type { Db } from '../database.ts';
+import { selectJsonRows } from './jsonRows.ts';
 
 /** Workouts whose day is in [from, to], oldest first. */
 export async function getWorkouts(
@@ -9,37 +10,55 @@ export async function getWorkouts(
   from: string,
   to: string,
 ): Promise<WorkoutView[]> {
-  const rows = await db
-    .selectFrom('workout')
-    .select([
-      'id',
-      'day',
-      'activity',
-      'intensity',
-      'source',
-      'label',
-      'calories',
-      'distance',
-      'start_datetime',
-      'end_datetime',
-      'utc_offset_minutes',
-    ])
-    .where('user_id', '=', userId)
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .orderBy('start_datetime')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    day: r.day,
-    activity: r.activity ?? 'other',
-    intensity: r.intensity,
-    source: r.source,
-    label: r.label,
-    start: isoWithOffset(r.start_datetime, r.utc_offset_minutes ?? 0),
-    end: isoWithOffset(r.end_datetime, r.utc_offset_minutes ?? 0),
-    durationSeconds: Math.max(0, (r.end_datetime.getTime() - r.start_datetime.getTime()) / 1000),
-    calories: r.calories,
-    distance: r.distance,
-  }));
+  const rows = await selectJsonRows<{
+    id: string;
+    day: string;
+    activity: string | null;
+    intensity: string | null;
+    source: string | null;
+    label: string | null;
+    calories: number | null;
+    distance: number | null;
+    start_datetime: string;
+    end_datetime: string;
+    utc_offset_minutes: number | null;
+  }>(
+    db,
+    db
+      .selectFrom('workout')
+      .select([
+        'id',
+        'day',
+        'activity',
+        'intensity',
+        'source',
+        'label',
+        'calories',
+        'distance',
+        'start_datetime',
+        'end_datetime',
+        'utc_offset_minutes',
+      ])
+      .where('user_id', '=', userId)
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .orderBy('start_datetime'),
+  );
+  return rows.map((r) => {
+    const start = new Date(r.start_datetime);
+    const end = new Date(r.end_datetime);
+    return {
+      id: r.id,
+      day: r.day,
+      activity: r.activity ?? 'other',
+      intensity: r.intensity,
+      source: r.source,
+      label: r.label,
+      start: isoWithOffset(start, r.utc_offset_minutes ?? 0),
+      end: isoWithOffset(end, r.utc_offset_minutes ?? 0),
+      durationSeconds: Math.max(0, (end.getTime() - start.getTime()) / 1000),
+      calories: r.calories,
+      distance: r.distance,
+    };
+  });
 }

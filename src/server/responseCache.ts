@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+
+/** How long a cached answer is reused: bounds staleness after a sync in another process. */
+const TTL_MS = 10_000;
+const MAX_ENTRIES = 300;
+/** Answers that describe live state are never cached. */
+const LIVE = /^\/api\/(me|sync)(\/|$|\?)/;
+
+/**
+ * A small cache of dashboard GET answers, keyed by URL. Stored data only changes when a sync
+ * writes it, so an answer stays right until then: a sync in this process clears the cache when it
+ * finishes (and bypasses it while running); one in another process (CLI or scheduler on
+ * PostgreSQL) shows within TTL_MS. On PGlite, which runs one statement at a time, this is what
+ * keeps page navigation and concurrent viewers fast.
+ */
+export function registerResponseCache(app: FastifyInstance, opts: { bypass: () => boolean }) {
+  const cache = new Map<string, { at: number; body: string }>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' || !request.url.startsWith('/api/') || LIVE.test(request.url))
+      return;
+    if (opts.bypass()) return;
+    const hit = cache.get(request.url);
+    if (!hit) return;
+    if (Date.now() - hit.at > TTL_MS) {
+      cache.delete(request.url);
+      return;
+    }
+    // Refresh its place in the LRU order.
+    cache.delete(request.url);
+    cache.set(request.url, hit);
+    reply.header('x-cache', 'hit');
+    return reply.code(200).type('application/json; charset=utf-8').send(hit.body);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (
+      request.method === 'GET' &&
+      reply.statusCode === 200 &&
+      typeof payload === 'string' &&
+      request.url.startsWith('/api/') &&
+      !LIVE.test(request.url) &&
+      !opts.bypass() &&
+      reply.getHeader('x-cache') !== 'hit' &&
+      !request.url.startsWith('/api/docs') &&
+      request.url !== '/api/openapi.json'
+    ) {
+      cache.set(request.url, { at: Date.now(), body: payload });
+      if (cache.size > MAX_ENTRIES) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+    }
+    return payload;
+  });
+  return {
+    clear(): void {
+      cache.clear();
+    },
+  };
+}
