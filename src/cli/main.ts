@@ -40,6 +40,14 @@ const COMMANDS: Record<
     summary: 'Run the Oura API simulator (for demos, tests and benchmarks)',
     load: async () => (await import('./commands/simulator.ts')).runSimulatorCommand,
   },
+  webhooks: {
+    summary: 'Create, renew, list or delete the Oura webhook subscriptions (sync|list|delete-all)',
+    load: async () => (await import('./commands/webhooks.ts')).runWebhooksCommand,
+  },
+  'rotate-key': {
+    summary: 'Re-encrypt the stored Oura tokens with a new SNOWTORCH_SECRET_KEY',
+    load: async () => (await import('./commands/rotateKey.ts')).runRotateKeyCommand,
+  },
 };
 
 function usage(): string {

@@ -30,6 +30,10 @@ export interface Config {
   /** 32-byte key for AES-256-GCM token encryption, or undefined when not set. */
   readonly secretKey: Buffer | undefined;
   readonly server: { readonly host: string; readonly port: number; readonly allowRemote: boolean };
+  /** Live sync: incremental sync every `intervalMinutes` (0: no periodic syncs). */
+  readonly sync: { readonly intervalMinutes: number };
+  /** Public https URL of this server (webhook callbacks arrive at `<publicUrl>/webhooks/oura`). */
+  readonly publicUrl: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -99,6 +103,25 @@ const envSchema = z.object({
   SNOWTORCH_ALLOW_REMOTE: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false'),
+  SNOWTORCH_SYNC_INTERVAL_MINUTES: z.coerce
+    .number({ message: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(0, 'must be >= 0 (0 disables periodic syncs)')
+    .max(10_080, 'must be <= 10080 (one week)')
+    .default(60),
+  // Oura calls webhooks over https; plain http is accepted only for this machine (the simulator).
+  SNOWTORCH_PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine(
+      (v) =>
+        URL.canParse(v) &&
+        (new URL(v).protocol === 'https:' ||
+          (new URL(v).protocol === 'http:' &&
+            ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(v).hostname))),
+      { message: 'must be an https:// URL (http:// only on 127.0.0.1 or localhost)' },
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -198,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.SNOWTORCH_PORT,
       allowRemote: e.SNOWTORCH_ALLOW_REMOTE === 'true',
     }),
+    sync: Object.freeze({ intervalMinutes: e.SNOWTORCH_SYNC_INTERVAL_MINUTES }),
+    publicUrl: e.SNOWTORCH_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -147,8 +147,7 @@ function isFlat(obj: Record<string, unknown>, keys: readonly string[], check: bo
     const v = obj[k];
     if (typeof v === 'string') {
       if (check) checkString(v);
-    }
-    else if (typeof v === 'object' && v !== null) return false;
+    } else if (typeof v === 'object' && v !== null) return false;
     else if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol')
       return false;
   }

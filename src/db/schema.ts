@@ -122,6 +122,65 @@ export interface Database {
   // Views of the sleep-day model (read only).
   sleep_night: SleepNightView;
   sleep_nap: SleepNapView;
+  // Live sync (migrations/2026-11-29-010-jobs.ts).
+  sync_job: SyncJobTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_event: WebhookEventTable;
+}
+
+/** Queued work for the scheduler's workers (src/sync/jobs.ts). */
+export interface SyncJobTable {
+  id: Generated<number>;
+  user_id: number;
+  /** 'sync' | 'backfill' | 'webhook_fetch' | 'webhook_delete' */
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  /** 'pending' | 'running' | 'succeeded' | 'failed' | 'superseded' */
+  status: ColumnType<string, string | undefined, string>;
+  /** Worker holding the job while it runs; the lease ends at locked_until. */
+  locked_by: string | null;
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: string | null;
+  /** Unique among pending jobs: the same work enqueued twice is one job. */
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** An Oura webhook subscription this app created (mirrors Oura's list). */
+export interface WebhookSubscriptionTable {
+  /** Oura's subscription id (uuid). */
+  id: string;
+  data_type: string;
+  /** create | update | delete */
+  event_type: string;
+  callback_url: string;
+  expiration_time: Timestamp;
+  created_at: CreatedAt;
+  renewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One webhook delivery received and accepted as authentic. */
+export interface WebhookEventTable {
+  id: Generated<number>;
+  oura_user_id: string;
+  /** Our user, when the Oura user is connected here. */
+  user_id: number | null;
+  data_type: string;
+  event_type: string;
+  object_id: string;
+  event_time: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  received_at: CreatedAt;
+  /** `x-oura-timestamp` of the delivery. */
+  signature_timestamp: Timestamp;
+  /** 'queued' | 'ignored' (unknown user or data type) */
+  status: string;
+  /** sha256 of the event's identity: a second delivery of the same event is a replay. */
+  event_hash: string;
 }
 
 /*

@@ -11,7 +11,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerResponseCache } from './responseCache.ts';
-import { type ApiContext, createOverviewCache } from './routes/context.ts';
+import { type ApiContext, createMemo, createOverviewCache } from './routes/context.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
 import { registerMeRoutes } from './routes/me.ts';
@@ -61,8 +61,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   let responses: { clear(): void } | undefined;
   const sync = createSyncRunner(deps.sync, deps.logger, () => {
     overviews.clear();
+    memo.clear();
     responses?.clear();
   });
+  const memo = createMemo(() => sync.isRunning() || deps.responseCache === false);
   if (deps.responseCache !== false) {
     responses = registerResponseCache(app, { bypass: () => sync.isRunning() });
   }
@@ -72,6 +74,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     users: createUserResolver(deps.db, deps.userName),
     sync,
     overviews,
+    memo,
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
   await registerMeRoutes(app, ctx);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import * as core from './2026-11-29-001-core.ts';
 import * as projections from './2026-11-29-002-projections.ts';
 import * as sleepDayViews from './2026-11-29-003-sleep-day-views.ts';
+import * as jobs from './2026-11-29-010-jobs.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>): Promise<void>;
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '2026-11-29-001-core': core,
   '2026-11-29-002-projections': projections,
   '2026-11-29-003-sleep-day-views': sleepDayViews,
+  '2026-11-29-010-jobs': jobs,
 };

@@ -9,6 +9,7 @@ export interface ApiContext {
   readonly users: UserResolver;
   readonly sync: SyncRunner;
   readonly overviews: OverviewCache;
+  readonly memo: Memo;
   /** Today as a UTC day; tests pin it. */
   today(): string;
 }
@@ -56,3 +57,27 @@ export const errorResponses = {
   400: { $ref: 'ApiError#' },
   404: { $ref: 'ApiError#' },
 } as const;
+
+/**
+ * Results of expensive reads kept until the data changes (cleared when a sync in this process
+ * finishes, bypassed while one runs, at most TTL old for syncs in other processes).
+ */
+export function createMemo(bypass: () => boolean) {
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  return {
+    get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      if (bypass()) return compute();
+      const hit = cache.get(key);
+      if (hit && Date.now() - hit.at < OVERVIEW_TTL_MS) return hit.value as Promise<T>;
+      const value = compute();
+      cache.set(key, { at: Date.now(), value });
+      value.catch(() => cache.delete(key));
+      return value;
+    },
+    clear(): void {
+      cache.clear();
+    },
+  };
+}
+
+export type Memo = ReturnType<typeof createMemo>;

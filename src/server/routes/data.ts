@@ -85,10 +85,14 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
     },
     async (): Promise<SyncStatusResponse> => {
       const user = await ctx.users.require();
-      const [status, runs] = await Promise.all([
-        getUserStatus(ctx.db, user),
-        listRuns(ctx.db, { userId: user.id, limit: 15 }),
-      ]);
+      // Stored counts and runs change only when a sync writes: reused until then. The job
+      // below is always live.
+      const [status, runs] = await ctx.memo.get(`sync-status:${user.id}`, () =>
+        Promise.all([
+          getUserStatus(ctx.db, user),
+          listRuns(ctx.db, { userId: user.id, limit: 15 }),
+        ]),
+      );
       return {
         connection: {
           status: status.connection.status === 'not_connected' ? 'none' : status.connection.status,

@@ -103,13 +103,10 @@ function labelDays(
     const text = long
       ? `${monthName(d.getUTCMonth())} ${String(d.getUTCFullYear()).slice(2)}`
       : fmtShortDay(day);
-    svg.append(
-      s(
-        'text',
-        { x: left + i * slot + slot / 2, y: yPos, 'text-anchor': 'middle', class: 'tick' },
-        text,
-      ),
-    );
+    const x = left + i * slot + slot / 2;
+    // Labels near the right edge end there instead of being cut off.
+    const anchor = x > Number(svg.getAttribute('width') ?? 0) - 28 ? 'end' : 'middle';
+    svg.append(s('text', { x, y: yPos, 'text-anchor': anchor, class: 'tick' }, text));
   });
 }
 
