@@ -11,7 +11,12 @@ import {
   type SubscriptionSyncResult,
   syncWebhookSubscriptions,
 } from '../src/sync/webhookSubscriptions.ts';
-import { deletedIds, type SyncHarness, startSyncHarness, storedDocuments } from './support/syncHarness.ts';
+import {
+  deletedIds,
+  type SyncHarness,
+  startSyncHarness,
+  storedDocuments,
+} from './support/syncHarness.ts';
 
 const SECRET = 'snowtorch-dev-secret';
 const PATH = '/webhooks/oura';

@@ -139,7 +139,7 @@ describe('snowtorch demo and status', () => {
   it('loads the simulated history, then a re-run changes nothing, and status shows it', async () => {
     dir = await mkdtemp(join(tmpdir(), 'snowtorch-demo-'));
     const env = { SNOWTORCH_DATA_DIR: dir };
-    const first = await cli(['demo', '--days', '45'], env);
+    const first = await cli(['demo', '--days', '45', '--no-serve'], env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Connected \(Oura user /);
     expect(first.stdout).toMatch(/demo: succeeded in/);
@@ -149,7 +149,7 @@ describe('snowtorch demo and status', () => {
     const key = await stat(join(dir, 'demo-secret.key'));
     expect(key.mode & 0o777).toBe(0o600);
 
-    const second = await cli(['demo', '--days', '45'], env);
+    const second = await cli(['demo', '--days', '45', '--no-serve'], env);
     expect(second.code, second.stderr).toBe(0);
     const sleepRow = second.stdout.split('\n').find((l) => /^\s+sleep\s+\d/.test(l)) ?? '';
     // type fetched new changed same deleted invalid requests: nothing new the second time.

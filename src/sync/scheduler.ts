@@ -41,7 +41,7 @@ export interface SchedulerOptions {
   /** Names this worker in sync_job.locked_by (default: host:pid:random). */
   workerId?: string;
   logger?: Logger;
-  /** How often the tick looks for due users (default 60 s). */
+  /** How often the tick looks for due users (default 60 s); 0: never by itself (only `tick()`). */
   tickMs?: number;
   /** How often an idle worker looks for jobs (default 5 s; `wake()` and `enqueue()` skip the wait). */
   pollMs?: number;
@@ -281,7 +281,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     }
   }
 
-  scheduleTick(0);
+  if (tickMs > 0) scheduleTick(0);
   const working = opts.worker === false ? Promise.resolve() : workLoop();
 
   return {

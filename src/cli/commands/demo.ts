@@ -6,6 +6,7 @@ import { type Config, decodeKey, loadConfig } from '../../config/env.ts';
 import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { User } from '../../db/users.ts';
+import { serveDashboardUntilSignal } from '../../server/serveDashboard.ts';
 import { type Simulator, startSimulator } from '../../simulator/index.ts';
 import { createSyncContext } from '../../sync/context.ts';
 import { syncUser } from '../../sync/engine.ts';
@@ -24,16 +25,18 @@ const DEMO_CLIENT_ID = 'snowtorch-dev';
 const DEMO_CLIENT_SECRET = 'snowtorch-dev-secret';
 const SECRET_FILE = 'demo-secret.key';
 
-const HELP = `Usage: snowtorch demo [--days N] [--latency MS]
+const HELP = `Usage: snowtorch demo [--days N] [--latency MS] [--no-serve]
 
 Runs Snowtorch end to end with no Oura account: starts the built-in Oura simulator (seed ${DEMO_SEED},
 user "demo" plus two household members, ${DEMO_DEFAULT_DAYS} days of data), connects "demo" through
 the real OAuth2 code flow (the simulator approves at once), syncs the whole history into the
-database with a progress display and prints what was loaded. Running it again resumes or
-updates (nothing is duplicated).
+database with a progress display, prints what was loaded, then serves the dashboard on
+http://SNOWTORCH_HOST:SNOWTORCH_PORT (default http://127.0.0.1:3000) until Ctrl-C. Running it
+again resumes or updates (nothing is duplicated).
 
   --days N       days of generated history (default ${DEMO_DEFAULT_DAYS})
   --latency MS   simulated network latency per request (default 0)
+  --no-serve     exit after the sync instead of serving the dashboard
 
 Environment:
   SNOWTORCH_DATA_DIR     where the embedded database lives (default ./data)
@@ -229,6 +232,7 @@ export async function runDemoCommand(argv: string[], hooks: DemoHooks = {}): Pro
   const { values } = parseCommandArgs('demo', argv, {
     days: { type: 'string' },
     latency: { type: 'string' },
+    'no-serve': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -249,7 +253,17 @@ export async function runDemoCommand(argv: string[], hooks: DemoHooks = {}): Pro
     if (session.summary.status === 'failed' || session.summary.status === 'interrupted') {
       process.exitCode = 1;
     }
-    await hooks.afterSync?.(session);
+    const serve =
+      hooks.afterSync ??
+      (values['no-serve'] || process.exitCode
+        ? undefined
+        : (s: DemoSession) =>
+            serveDashboardUntilSignal({
+              config: s.config,
+              database: s.database,
+              userName: s.user.name,
+            }));
+    await serve?.(session);
   } finally {
     await session.close();
   }

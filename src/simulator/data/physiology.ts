@@ -1,0 +1,89 @@
+import { jetLagHours, sicknessOn } from './calendar.ts';
+import { hadAlcohol } from './lifestyle.ts';
+import { perUser } from './memo.ts';
+import { clamp, rngFor, unit } from './prng.ts';
+import type { UserProfile } from './users.ts';
+
+/** What the body is like on the night ending on a given day. */
+export interface NightPhysiology {
+  /** Resting heart rate the night's lowest values settle near. */
+  readonly restingHr: number;
+  /** Typical RMSSD of the night, ms. */
+  readonly hrv: number;
+  readonly breath: number;
+  /** Skin temperature deviation from the long-term baseline, °C. */
+  readonly temperature: number;
+  readonly deepBias: number;
+  readonly remBias: number;
+  readonly wakeRate: number;
+  readonly sick: boolean;
+  readonly jetLag: number;
+}
+
+/** Smooth noise in [-1, 1]: random values per `period` days, cosine-interpolated. */
+export function smoothNoise(seed: number, stream: number, day: number, period: number): number {
+  const x = day / period;
+  const i = Math.floor(x);
+  const f = x - i;
+  const a = unit(seed, stream, i) * 2 - 1;
+  const b = unit(seed, stream, i + 1) * 2 - 1;
+  const t = (1 - Math.cos(Math.PI * f)) / 2;
+  return a + (b - a) * t;
+}
+
+/** Long-term drift: a yearly swing plus slow wandering (fitness, stress seasons). */
+export function trend(p: UserProfile, stream: number, day: number): number {
+  const yearly = Math.sin((2 * Math.PI * day) / 365.25 + (p.seed % 628) / 100);
+  return (
+    0.5 * yearly +
+    0.7 * smoothNoise(p.seed, stream, day, 45) +
+    0.3 * smoothNoise(p.seed, stream + 1, day, 9)
+  );
+}
+
+/** Day of the menstrual cycle (0-based), for female profiles. */
+export function cycleDay(p: UserProfile, day: number): number {
+  return (((day + p.cyclePhase) % p.cycleDays) + p.cycleDays) % p.cycleDays;
+}
+
+export const physiology = perUser((p: UserProfile, day: number): NightPhysiology => {
+  const r = rngFor(p.seed, 'physiology', day);
+  const sickness = sicknessOn(p, day);
+  const sickDay = sickness ? day - sickness.startDay : -1;
+  // Fever peaks on the second day and fades.
+  const fever = sickness ? ([0.7, 1.1, 0.8, 0.5, 0.35, 0.25, 0.15][sickDay] ?? 0.1) : 0;
+  const alcohol = hadAlcohol(p, day - 1);
+  const jetLag = jetLagHours(p, day);
+  const luteal = p.sex === 'female' && cycleDay(p, day) >= Math.round(p.cycleDays / 2) ? 1 : 0;
+  const rhr =
+    p.restingHr +
+    1.8 * trend(p, 11, day) +
+    fever * 7 +
+    (alcohol ? 4 : 0) +
+    Math.min(3, Math.abs(jetLag)) * 0.7 +
+    luteal * 1.5 +
+    r.normal(0, 1.1);
+  const hrvFactor =
+    (1 + 0.12 * trend(p, 21, day)) *
+    (1 - fever * 0.3) *
+    (alcohol ? 0.78 : 1) *
+    (1 - Math.min(3, Math.abs(jetLag)) * 0.04) *
+    Math.exp(r.normal(0, 0.1));
+  const temperature =
+    0.08 * trend(p, 31, day) +
+    fever +
+    luteal * 0.3 -
+    (p.sex === 'female' ? 0.15 : 0) +
+    r.normal(0, 0.11);
+  return {
+    restingHr: clamp(rhr, 36, 95),
+    hrv: clamp(p.hrv * hrvFactor, 8, 180),
+    breath: clamp(p.breath + fever * 1.2 + r.normal(0, 0.35), 10, 24),
+    temperature,
+    deepBias: (alcohol ? 0.85 : 1) * (sickness ? 0.85 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),
+    remBias: (alcohol ? 0.75 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),
+    wakeRate: clamp(0.12 + (sickness ? 0.3 : 0) + Math.min(4, Math.abs(jetLag)) * 0.08, 0, 0.8),
+    sick: sickness !== undefined,
+    jetLag,
+  };
+});
