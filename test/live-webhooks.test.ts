@@ -8,6 +8,7 @@ import { type Scheduler, startScheduler } from '../src/sync/scheduler.ts';
 import { getWebhookHealth } from '../src/sync/webhookHealth.ts';
 import { signWebhookPayload, webhookVerificationToken } from '../src/sync/webhookSignature.ts';
 import {
+  renewExpiringSubscriptions,
   type SubscriptionSyncResult,
   syncWebhookSubscriptions,
 } from '../src/sync/webhookSubscriptions.ts';
@@ -219,6 +220,12 @@ describe('webhooks sync and live updates', () => {
     });
     expect(later.renewed).toHaveLength(48);
     expect(later.created).toHaveLength(0);
+    // What a running server does daily: renew only, create nothing.
+    const daily = await renewExpiringSubscriptions(h.db, api, {
+      now: new Date(Date.now() + 25 * 86_400_000),
+    });
+    expect(daily.renewed).toHaveLength(48);
+    expect((await renewExpiringSubscriptions(h.db, api)).renewed).toHaveLength(0);
 
     const moved = await syncWebhookSubscriptions(h.db, {
       api,

@@ -79,8 +79,8 @@ export interface Scheduler {
   stop(opts?: { timeoutMs?: number }): Promise<void>;
 }
 
-/** Advisory-lock key of the tick ('SNWT' class, key 0): one instance queues at a time. */
-const TICK_LOCK = [0x534e5754, 0] as const;
+/** Advisory-lock key of the tick ('SNWS'): one instance queues at a time. */
+const TICK_LOCK = [0x534e5753, 0] as const;
 const PRUNE_EVERY_MS = 3_600_000;
 const KEEP_JOBS_MS = 7 * 86_400_000;
 const KEEP_EVENTS_MS = 30 * 86_400_000;
