@@ -20,6 +20,7 @@ import { registerTrendRoutes } from './routes/trends.ts';
 import { registerWorkoutRoutes } from './routes/workouts.ts';
 import { createSyncRunner } from './syncJobs.ts';
 import { registerWeb, WEB_DIST } from './web.ts';
+import { registerWebhookRoutes } from './webhooks/ouraWebhookRoutes.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly today?: () => string;
   /** Reuse GET answers until the data changes (default true; benchmarks measure both). */
   readonly responseCache?: boolean;
+  /** Called when a webhook delivery queued work (wakes the scheduler's worker). */
+  readonly onWebhookQueued?: () => void;
 }
 
 /** The app factory: routes and plugins only. `listen` is the caller's (serve command, tests). */
@@ -83,6 +86,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerHeartRateRoutes(app, ctx);
   await registerWorkoutRoutes(app, ctx);
   await registerDataRoutes(app, ctx);
+  await registerWebhookRoutes(app, {
+    db: deps.db,
+    config: deps.config,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.onWebhookQueued ? { onQueued: deps.onWebhookQueued } : {}),
+  });
 
   const webDir =
     deps.webDir === undefined

@@ -16,6 +16,8 @@ export interface ServeDashboardOptions {
   userName?: string;
   /** Engine context for the dashboard's "Sync now" button. */
   sync?: SyncContext;
+  /** Wakes the scheduler's worker when a webhook delivery queued work. */
+  onWebhookQueued?: () => void;
   /** Default: config.server.host / config.server.port. */
   host?: string;
   port?: number;
@@ -41,6 +43,7 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Runni
     ...(opts.logger === undefined ? {} : { logger: opts.logger }),
     ...(userName ? { userName } : {}),
     ...(opts.sync ? { sync: opts.sync } : {}),
+    ...(opts.onWebhookQueued ? { onWebhookQueued: opts.onWebhookQueued } : {}),
     webDir,
   });
   const host = opts.host ?? opts.config.server.host;

@@ -1,11 +1,15 @@
-import { ConfigError, loadConfig } from '../../config/env.ts';
-import { openDatabase } from '../../db/database.ts';
+import type { Logger } from 'pino';
+import { type Config, ConfigError, loadConfig } from '../../config/env.ts';
+import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
+import { createWebhookApi } from '../../oura/webhookApi.ts';
 import { createLogger } from '../../server/logger.ts';
 import { isLoopbackHost } from '../../server/loopback.ts';
 import { serveDashboard } from '../../server/serveDashboard.ts';
 import { createSyncContext } from '../../sync/context.ts';
+import { startScheduler } from '../../sync/scheduler.ts';
 import type { SyncContext } from '../../sync/types.ts';
+import { renewExpiringSubscriptions } from '../../sync/webhookSubscriptions.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch serve
@@ -15,6 +19,9 @@ Serves the dashboard and JSON API (OpenAPI docs at /api/docs, metrics at /metric
   SNOWTORCH_PORT          port (default 3000)
   SNOWTORCH_ALLOW_REMOTE  must be "true" to bind anything but loopback (e.g. 0.0.0.0 in a container)
   SNOWTORCH_USER          the user to show (default: the first user)
+  SNOWTORCH_SYNC_INTERVAL_MINUTES  incremental sync of every connected user (default 60; 0: off)
+  SNOWTORCH_PUBLIC_URL    https URL Oura's webhooks reach (POST /webhooks/oura); subscriptions
+                          are renewed daily when set (create them with snowtorch webhooks sync)
 The dashboard's assets (web/dist) are built on start when missing or out of date.
 "Sync now" needs SNOWTORCH_SECRET_KEY, OURA_CLIENT_ID and OURA_CLIENT_SECRET.
 Migrations run first, under a lock. SIGTERM/SIGINT stop accepting, finish requests, close the DB.`;
@@ -45,11 +52,13 @@ export async function runServeCommand(argv: string[]): Promise<void> {
       'sync from the dashboard disabled',
     );
   }
+  const scheduler = sync ? startLiveSync(config, database, sync, logger) : undefined;
   const dashboard = await serveDashboard({
     config,
     db: database.db,
     logger,
     ...(sync ? { sync } : {}),
+    ...(scheduler ? { onWebhookQueued: () => scheduler.wake() } : {}),
   });
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -57,10 +66,33 @@ export async function runServeCommand(argv: string[]): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     await dashboard.close();
+    // A sync still running after 8 s is interrupted; it resumes where it stopped next time.
+    await scheduler?.stop({ timeoutMs: 8_000 });
     await database.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   logger.info({ url: dashboard.url }, 'Snowtorch is serving');
+}
+
+/**
+ * The scheduler: periodic incremental syncs, backfills of new connections and webhook jobs,
+ * through the PostgreSQL-backed queue (safe with several instances on one database).
+ */
+function startLiveSync(config: Config, database: OpenDatabase, sync: SyncContext, logger: Logger) {
+  const { clientId, clientSecret } = config.oura;
+  const webhookApi =
+    config.publicUrl && clientId && clientSecret
+      ? createWebhookApi({ baseUrl: config.oura.apiBaseUrl, clientId, clientSecret })
+      : undefined;
+  return startScheduler({
+    ctx: sync,
+    db: database.db,
+    intervalMs: config.sync.intervalMinutes * 60_000,
+    logger,
+    ...(webhookApi
+      ? { renewSubscriptions: () => renewExpiringSubscriptions(database.db, webhookApi) }
+      : {}),
+  });
 }

@@ -13,9 +13,9 @@ import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch webhooks <sync|list|delete-all> [--callback-url URL] [--json]
 
-Manages the app's Oura webhook subscriptions (one per data type and event: create, update,
-delete, for ${WEBHOOK_DATA_TYPES.length} data types). Webhooks make new data arrive within
-seconds; scheduled polling keeps running either way.
+Manages the app's Oura webhook subscriptions: one per event (create, update, delete) for each
+of the ${WEBHOOK_DATA_TYPES.length} data types Oura announces. Webhooks make new data arrive
+within seconds; scheduled polling keeps running either way.
 
   sync         create the missing subscriptions, renew those expiring within 7 days, delete
                those pointing at another URL. Snowtorch must be serving at the callback URL:
