@@ -44,6 +44,9 @@ export async function openDatabase(
     if (!inMemory) await mkdir(config.dataDir, { recursive: true });
     const pglite = await PGlite.create(inMemory ? undefined : config.dataDir, {
       parsers: { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: identity },
+      // PGlite's default 128 MB buffer pool is most of its resident memory; one embedded user's
+      // working set (a few years of nights) fits in far less.
+      postgresqlconf: ['shared_buffers=32MB'],
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
