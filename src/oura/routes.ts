@@ -117,6 +117,19 @@ export const ROUTES: Readonly<Record<DataType, RouteInfo>> = {
   ),
 };
 
+/** Time-series routes: ranged by instants, no single-document route, no webhooks. */
+export type TimeSeriesDataType = 'heartrate' | 'ring_battery_level';
+/** Every other route returns documents with an `id`. */
+export type DocumentDataType = Exclude<DataType, TimeSeriesDataType>;
+
+export function isTimeSeriesType(type: DataType): type is TimeSeriesDataType {
+  return type === 'heartrate' || type === 'ring_battery_level';
+}
+
+export const DOCUMENT_DATA_TYPES = DATA_TYPES.filter(
+  (t): t is DocumentDataType => !isTimeSeriesType(t),
+) as [DocumentDataType, ...DocumentDataType[]];
+
 export function isDataType(value: string): value is DataType {
   return (DATA_TYPES as readonly string[]).includes(value);
 }

@@ -5,8 +5,8 @@ import { createTokenCipher } from '../../src/crypto/tokenCipher.ts';
 import { saveConnection } from '../../src/db/connections.ts';
 import type { Db, OpenDatabase } from '../../src/db/database.ts';
 import { getOrCreateUser, type User } from '../../src/db/users.ts';
-import { DATA_TYPES, type DataType, OURA_SCOPES } from '../../src/oura/routes.ts';
-import type { DocumentDataType, SimUserData } from '../../src/simulator/data/index.ts';
+import { type DataType, DOCUMENT_DATA_TYPES, OURA_SCOPES } from '../../src/oura/routes.ts';
+import type { SimUserData } from '../../src/simulator/data/index.ts';
 import {
   type Simulator,
   type SimulatorOptions,
@@ -36,9 +36,7 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export const DOCUMENT_TYPES = DATA_TYPES.filter(
-  (t): t is DocumentDataType => t !== 'heartrate' && t !== 'ring_battery_level',
-);
+export const DOCUMENT_TYPES = DOCUMENT_DATA_TYPES;
 
 export async function startSyncHarness(
   simOpts: Partial<SimulatorOptions> & { days: number },

@@ -1,14 +1,13 @@
 import type { Insertable } from 'kysely';
-import type { DataType } from '../../oura/routes.ts';
+import type { DocumentDataType } from '../../oura/routes.ts';
 import type { Database } from '../schema.ts';
 import type { Doc } from './values.ts';
 
-export type TimeSeriesDataType = 'heartrate' | 'ring_battery_level';
-export type DocumentDataType = Exclude<DataType, TimeSeriesDataType>;
-
-export function isTimeSeriesType(type: DataType): type is TimeSeriesDataType {
-  return type === 'heartrate' || type === 'ring_battery_level';
-}
+export {
+  type DocumentDataType,
+  isTimeSeriesType,
+  type TimeSeriesDataType,
+} from '../../oura/routes.ts';
 
 export type DocumentTable =
   | 'sleep_period'

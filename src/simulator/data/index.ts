@@ -1,4 +1,3 @@
-import type { DataType } from '../../oura/routes.ts';
 import { dayNumber, todayUtc } from './time.ts';
 import { generateUser } from './user.ts';
 
@@ -16,26 +15,9 @@ export interface DatasetOptions {
   endDate?: string;
 }
 
-export type DocumentDataType = Exclude<DataType, 'heartrate' | 'ring_battery_level'>;
+import type { DocumentDataType } from '../../oura/routes.ts';
 
-export const DOCUMENT_DATA_TYPES: readonly DocumentDataType[] = [
-  'sleep',
-  'daily_sleep',
-  'daily_readiness',
-  'daily_activity',
-  'daily_spo2',
-  'daily_stress',
-  'daily_resilience',
-  'daily_cardiovascular_age',
-  'vo2_max',
-  'workout',
-  'session',
-  'sleep_time',
-  'enhanced_tag',
-  'tag',
-  'rest_mode_period',
-  'ring_configuration',
-];
+export { DOCUMENT_DATA_TYPES, type DocumentDataType } from '../../oura/routes.ts';
 
 export interface SimUserData {
   /** 'demo' for user 0, then 'alex', 'sam', ... */

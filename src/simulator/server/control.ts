@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DATA_TYPES, OURA_SCOPES } from '../../oura/routes.ts';
+import { DATA_TYPES, DOCUMENT_DATA_TYPES, OURA_SCOPES } from '../../oura/routes.ts';
 import type { DocumentDataType } from '../data/index.ts';
 import type { SimContext } from './context.ts';
 import { badRequest } from './errors.ts';
@@ -11,12 +11,8 @@ import { WEBHOOK_DATA_TYPES, WEBHOOK_EVENT_TYPES } from './webhooks.ts';
  * It serves loopback only, like the rest of the simulator.
  */
 
-const DOCUMENT_TYPES = DATA_TYPES.filter(
-  (t): t is DocumentDataType => t !== 'heartrate' && t !== 'ring_battery_level',
-) as [DocumentDataType, ...DocumentDataType[]];
-
 const count = z.number().int().min(0);
-const mutation = z.object({ user: z.string(), type: z.enum(DOCUMENT_TYPES), n: count });
+const mutation = z.object({ user: z.string(), type: z.enum(DOCUMENT_DATA_TYPES), n: count });
 
 const faultsBody = z
   .object({
