@@ -110,16 +110,20 @@ describe('job queue', () => {
     const { id } = await enqueueJob(database.db, { userId: alice, kind: 'sync', maxAttempts: 2 });
     const first = await claimJob(database.db, { workerId: 'w', leaseMs: 60_000 });
     if (!first) throw new Error('no job claimed');
-    const retry = { baseDelayMs: 50 };
+    // Long enough that the "not yet due" claim below cannot outrun it on a loaded machine.
+    const retry = { baseDelayMs: 1_000 };
     expect(await failJob(database.db, first, 'w', { error: 'upstream down', retry })).toBe(
       'pending',
     );
     const waiting = await getJob(database.db, id);
     expect(waiting?.status).toBe('pending');
     expect(waiting?.lastError).toBe('upstream down');
+    expect(waiting?.runAt.getTime()).toBeGreaterThan(first.runAt.getTime() + 900);
     // Not due again until the delay has passed.
     expect(await claimJob(database.db, { workerId: 'w', leaseMs: 60_000 })).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, (waiting?.runAt.getTime() ?? 0) - Date.now()) + 50),
+    );
     const second = await claimJob(database.db, { workerId: 'w', leaseMs: 60_000 });
     expect(second?.attempts).toBe(2);
     if (!second) throw new Error('no job claimed');
