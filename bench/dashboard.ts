@@ -29,7 +29,7 @@ import { addDays } from '../src/insights/days.ts';
 import { createApp } from '../src/server/app.ts';
 import { ensureWebBuild } from '../src/server/webBuild.ts';
 import { loadSimulatedHistory } from './dashboardData.ts';
-import { fmt, PG_BASE_URL } from './support.ts';
+import { fmt, PG_BASE_URL, PRODUCT_NODE_FLAGS } from './support.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DAYS = Number(process.env.SNOWTORCH_BENCH_DASHBOARD_DAYS ?? 5 * 365);
@@ -171,17 +171,21 @@ async function freePort(): Promise<number> {
 /** `snowtorch serve` on the five-year PGlite database, as a user would start it. */
 async function startServe(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/snowtorch.js'), 'serve'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      SNOWTORCH_DATA_DIR: PGLITE_DIR,
-      SNOWTORCH_PORT: String(port),
-      SNOWTORCH_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
+  const child = spawn(
+    process.execPath,
+    [...PRODUCT_NODE_FLAGS, join(ROOT, 'bin/snowtorch.js'), 'serve'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        SNOWTORCH_DATA_DIR: PGLITE_DIR,
+        SNOWTORCH_PORT: String(port),
+        SNOWTORCH_HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: '',
+      },
     },
-  });
+  );
   child.stdout?.resume();
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {

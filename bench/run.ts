@@ -37,7 +37,9 @@ if (only.has('sync')) {
     'sync',
     `## Full sync\n\n${SYNC_DAYS} days of one simulated user, every route, simulator in its own process, ` +
       `first run (backfill) into an empty database. Targets: at 50 ms latency on PostgreSQL under 30 s; ` +
-      `requests within 10% of the minimum (ratio <= 1.10); peak RSS under 300 MB on PostgreSQL.\n` +
+      `requests within 10% of the minimum (ratio <= 1.10); peak RSS under 300 MB on PostgreSQL. ` +
+      `The sync runs with the V8 flags \`./snowtorch\` and the image set (\`--max-semi-space-size=4\`; ` +
+      `without it V8's young generation alone adds about 100 MB to the peak).\n` +
       `Machine: ${machine}.\n\n${syncBenchMarkdown(rows)}`,
   );
 }

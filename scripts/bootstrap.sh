@@ -24,5 +24,11 @@ if [ ! -f "$_st_root/node_modules/.package-lock.json" ] ||
     return 1 2>/dev/null || exit 1
   }
 fi
+# The same V8 setting as the container image: a small young generation keeps peak memory down
+# (see docs/benchmarks.md).
+case " ${NODE_OPTIONS:-} " in
+  *" --max-semi-space-size="*) ;;
+  *) export NODE_OPTIONS="--max-semi-space-size=4${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
+esac
 unset _st_node_dir
 unset -f _st_node_major
