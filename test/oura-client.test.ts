@@ -6,6 +6,7 @@ import {
   type TokenProvider,
 } from '../src/oura/client.ts';
 import {
+  OuraAppUpdateError,
   OuraAuthError,
   OuraProtocolError,
   OuraRateLimitError,
@@ -235,6 +236,17 @@ describe('errors and retries', () => {
     ).catch((e) => e);
     expect(err).toBeInstanceOf(OuraScopeError);
     expect(err).toMatchObject({ status: 403, code: 'scope_missing' });
+    expect(c.stats.retries).toBe(0);
+  });
+
+  it('maps 426 (the Oura app is too old to share the data) to OuraAppUpdateError without retrying', async () => {
+    sim.faults.appUpdateNext = 1;
+    const c = client();
+    const err = await collect(
+      c.listPages('daily_stress', { start: '2025-03-01', end: '2025-03-02' }),
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(OuraAppUpdateError);
+    expect(err).toMatchObject({ status: 426, code: 'app_update_required' });
     expect(c.stats.retries).toBe(0);
   });
 

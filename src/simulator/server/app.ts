@@ -66,6 +66,12 @@ export async function buildSimulatorApp(
     }
     if (ctx.faults.takeFailure()) throw new SimHttpError(500, { detail: 'Internal Server Error' });
     if (ctx.faults.take('rateLimitNext')) throw tooManyRequests(ctx, ctx.limiter.simulated());
+    // The V2 upgrade guide: 426 when the user's app is too old to share this data type.
+    if (ctx.faults.take('appUpdateNext')) {
+      throw new SimHttpError(426, {
+        detail: "The user's Oura app must be updated before this data can be shared.",
+      });
+    }
   });
 
   app.addHook('onSend', async (req, reply, payload) => {

@@ -22,6 +22,7 @@ const faultsBody = z
     timeoutNext: count,
     truncateNext: count,
     rateLimitNext: count,
+    appUpdateNext: count,
     malformedNext: count,
     malformedType: z.enum(DATA_TYPES).nullable(),
     expireTokensNow: z.boolean(),
@@ -82,6 +83,7 @@ export function registerControlRoutes(
     if (body.timeoutNext !== undefined) faults.timeoutNext = body.timeoutNext;
     if (body.truncateNext !== undefined) faults.truncateNext = body.truncateNext;
     if (body.rateLimitNext !== undefined) faults.rateLimitNext = body.rateLimitNext;
+    if (body.appUpdateNext !== undefined) faults.appUpdateNext = body.appUpdateNext;
     if (body.malformedNext !== undefined) faults.malformedNext = body.malformedNext;
     if (body.malformedType !== undefined) faults.malformedType = body.malformedType;
     if (body.expireTokensNow) faults.expireTokensNow();

@@ -18,6 +18,8 @@ export interface FaultControls {
   truncateNext: number;
   /** Next N data requests answer 429 with the rate-limit headers. */
   rateLimitNext: number;
+  /** Next N data requests answer 426: the user's Oura app is too old to share that data. */
+  appUpdateNext: number;
   /** Next N non-empty list pages carry one document with a field of the wrong type. */
   malformedNext: number;
   /** Limit `malformedNext` to list pages of this data type (null: any route). */
@@ -37,6 +39,7 @@ export const FAULT_COUNTERS = [
   'timeoutNext',
   'truncateNext',
   'rateLimitNext',
+  'appUpdateNext',
   'malformedNext',
 ] as const;
 export type FaultCounter = (typeof FAULT_COUNTERS)[number];
@@ -54,6 +57,7 @@ export class FaultState implements FaultControls {
   timeoutNext = 0;
   truncateNext = 0;
   rateLimitNext = 0;
+  appUpdateNext = 0;
   malformedNext = 0;
   malformedType: DataType | null = null;
   readonly #baseLatencyMs: number;
@@ -104,6 +108,7 @@ export class FaultState implements FaultControls {
       timeoutNext: this.timeoutNext,
       truncateNext: this.truncateNext,
       rateLimitNext: this.rateLimitNext,
+      appUpdateNext: this.appUpdateNext,
       malformedNext: this.malformedNext,
       malformedType: this.malformedType,
     };
