@@ -9,7 +9,14 @@ import type { SyncContext } from '../../sync/types.ts';
 import { renewExpiringSubscriptions } from '../../sync/webhookSubscriptions.ts';
 import { registerWebhookRoutes } from './ouraWebhookRoutes.ts';
 
-export async function wire(app: FastifyInstance, config: Config, database: OpenDatabase, logger: Logger, sync: SyncContext | undefined, clearCaches: () => void) {
+export async function wire(
+  app: FastifyInstance,
+  config: Config,
+  database: OpenDatabase,
+  logger: Logger,
+  sync: SyncContext | undefined,
+  clearCaches: () => void,
+) {
   const { clientId, clientSecret } = config.oura;
   const scheduler = sync
     ? startScheduler({
