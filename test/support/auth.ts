@@ -33,7 +33,8 @@ export async function anonymous(app: FastifyInstance): Promise<TestSession> {
         },
       });
       for (const c of res.cookies) {
-        if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0)) delete session.cookies[c.name];
+        if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0))
+          delete session.cookies[c.name];
         else session.cookies[c.name] = c.value;
       }
       return res;
