@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { ApiErrorBody } from './errors.ts';
+import { ApiError } from './errors.ts';
 
 /**
  * The dashboard's policy: only its own scripts, styles and API (no inline script anywhere: the
@@ -41,15 +41,12 @@ export async function registerSecurity(app: FastifyInstance): Promise<void> {
   // Per client address, only on routes that opt in (login, setup, invites, login links).
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => {
-      const body: ApiErrorBody & { statusCode: number } = {
-        statusCode: 429,
-        error: {
-          code: 'rate_limited',
-          message: `Too many attempts from your address. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
-        },
-      };
-      return body;
-    },
+    // Thrown by the plugin: an ApiError keeps the one error shape.
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(
+        429,
+        'rate_limited',
+        `Too many attempts from your address. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+      ),
   });
 }

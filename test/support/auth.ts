@@ -24,14 +24,16 @@ export async function anonymous(app: FastifyInstance): Promise<TestSession> {
     csrf: '',
     async inject(opts) {
       const o: InjectOptions = typeof opts === 'string' ? { url: opts } : opts;
-      const res = await app.inject({
-        ...o,
-        headers: {
-          ...(Object.keys(session.cookies).length ? { cookie: cookieHeader(session.cookies) } : {}),
-          ...(o.method && o.method !== 'GET' ? { 'x-csrf-token': session.csrf } : {}),
-          ...o.headers,
-        },
-      });
+      const headers: Record<string, string> = {
+        ...(Object.keys(session.cookies).length ? { cookie: cookieHeader(session.cookies) } : {}),
+        ...(o.method && o.method !== 'GET' ? { 'x-csrf-token': session.csrf } : {}),
+      };
+      // A header given as undefined is left out (tests of missing headers).
+      for (const [k, v] of Object.entries(o.headers ?? {})) {
+        if (v === undefined) delete headers[k];
+        else headers[k] = String(v);
+      }
+      const res = await app.inject({ ...o, headers });
       for (const c of res.cookies) {
         if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0))
           delete session.cookies[c.name];
@@ -81,4 +83,14 @@ export async function addMember(
   expect(invite.statusCode, invite.body).toBe(201);
   const token = new URL((invite.json() as { url: string }).url).pathname.split('/').at(-1) ?? '';
   return authenticate(app, '/api/auth/accept-invite', { token, name, password });
+}
+
+/** Log in a password-less user (made by connect/demo) with a one-time login link. */
+export async function loginWithLink(app: FastifyInstance, linkUrl: string): Promise<TestSession> {
+  const s = await anonymous(app);
+  const u = new URL(linkUrl);
+  const res = await s.inject(`${u.pathname}${u.search}`);
+  expect(res.headers.location).toBe('/night');
+  s.csrf = (await s.get<{ csrfToken: string }>('/api/me')).csrfToken;
+  return s;
 }
