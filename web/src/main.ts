@@ -149,6 +149,10 @@ async function render(route: Route): Promise<void> {
   }
 }
 
+window.addEventListener('snowtorch:data-changed', () => {
+  me = null;
+});
+
 applyTheme();
 matchMedia('(prefers-color-scheme: light)').addEventListener('change', applyTheme);
 // Units, clock and theme change every number and chart colour: redraw the page.

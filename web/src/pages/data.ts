@@ -283,15 +283,19 @@ export async function renderData(
   const poll = async () => {
     if (polling) return;
     polling = true;
+    let sawRunning = false;
     try {
       while (!signal.aborted) {
         const status = await showStatus();
         if (status.job?.state !== 'running') break;
+        sawRunning = true;
         await new Promise((r) => setTimeout(r, 1000));
       }
     } finally {
       polling = false;
     }
+    // New nights arrived: other pages must not reuse the stored span they knew.
+    if (sawRunning) window.dispatchEvent(new Event('snowtorch:data-changed'));
     if (!signal.aborted) void loadCoverage();
   };
   button.addEventListener('click', async () => {
