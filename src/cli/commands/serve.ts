@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../config/env.ts';
+import { hasOwner } from '../../db/accounts.ts';
 import { openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -63,4 +64,10 @@ export async function runServeCommand(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   logger.info({ url: dashboard.url }, 'Snowtorch is serving');
+  if (!(await hasOwner(database.db))) {
+    logger.info(
+      { url: `${dashboard.url}/setup` },
+      'no owner account yet: open the dashboard to create it',
+    );
+  }
 }

@@ -2,7 +2,13 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, randomToken, safeEqual } from '../../accounts/secrets.ts';
 import type { Db } from '../../db/database.ts';
-import { createSession, deleteSession, findSession, touchSession } from '../../db/sessions.ts';
+import {
+  createSession,
+  deleteExpiredSessions,
+  deleteSession,
+  findSession,
+  touchSession,
+} from '../../db/sessions.ts';
 import { ApiError } from '../errors.ts';
 
 export const SESSION_COOKIE = 'snowtorch_session';
@@ -81,6 +87,8 @@ export async function startSession(
 ): Promise<AuthState> {
   const old = request.cookies[SESSION_COOKIE];
   if (old) await deleteSession(db, hashToken(old));
+  // Logins are rare: a good moment to drop sessions nobody can use any more.
+  await deleteExpiredSessions(db);
   const id = randomToken();
   const csrfToken = randomToken();
   const sessionHash = hashToken(id);
