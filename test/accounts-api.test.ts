@@ -247,6 +247,12 @@ describe('Connect Oura in the browser flow', () => {
     ).toBeUndefined();
   });
 
+  it('connects nothing when the person declines at Oura', async () => {
+    const { state } = await authorize(alex, 'alex');
+    const res = await alex.inject(`/oauth/callback?error=access_denied&state=${state}`);
+    expect(res.headers.location).toBe('/data?oauth=denied');
+  });
+
   it('fails cleanly when the code was issued for another redirect URI', async () => {
     const { path } = await authorize(alex, 'alex', 'http://127.0.0.1:9/elsewhere');
     const res = await alex.inject(path);

@@ -172,6 +172,12 @@ describe.skipIf(!existsSync(CHROMIUM))('accounts in a browser', () => {
     await shot(owner, 'oura-disconnected');
   });
 
+  it('serves the API documentation under its own policy', async () => {
+    await owner.goto(`${dashboard.url}/api/docs/`, { waitUntil: 'networkidle' });
+    await owner.locator('.swagger-ui .info .title').waitFor();
+    expect(await owner.locator('.swagger-ui .opblock').count()).toBeGreaterThan(10);
+  });
+
   it('logged no console errors (no CSP violations) on any page', () => {
     // Only the deliberate wrong password above answered 401.
     const unexpected = errors.filter((e) => !/status of 401/.test(e));
