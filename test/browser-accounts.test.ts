@@ -144,6 +144,16 @@ describe.skipIf(!existsSync(CHROMIUM))('accounts in a browser', () => {
     await again.context().close();
   });
 
+  it('changes the password on the account page', async () => {
+    await owner.locator('a.user').click();
+    await owner.waitForURL('**/account');
+    await owner.locator('input[name="current-password"]').fill(PASSWORD);
+    await owner.locator('input[name="new-password"]').fill(`${PASSWORD} 2`);
+    await owner.locator('#password-form button[type="submit"]').click();
+    await owner.locator('.banner.ok').filter({ hasText: 'Password saved' }).waitFor();
+    await shot(owner, 'account');
+  });
+
   it('logs out and back in; a wrong password is explained', async () => {
     await owner.locator('#logout').click();
     await owner.waitForURL('**/login');
@@ -152,7 +162,7 @@ describe.skipIf(!existsSync(CHROMIUM))('accounts in a browser', () => {
     await owner.locator('button[type="submit"]').click();
     await owner.locator('.form-error').filter({ hasText: 'Wrong name or password.' }).waitFor();
     await shot(owner, 'login-error');
-    await owner.locator('input[name="password"]').fill(PASSWORD);
+    await owner.locator('input[name="password"]').fill(`${PASSWORD} 2`);
     await owner.locator('button[type="submit"]').click();
     await owner.waitForURL('**/night');
     await owner.locator('.score-ring').first().waitFor();

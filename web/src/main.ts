@@ -1,6 +1,7 @@
 import type { MeResponse } from '../../src/server/apiTypes.ts';
 import { ApiRequestError, getJson, postJson, setCsrfToken } from './api.ts';
 import { h } from './dom.ts';
+import { renderAccount } from './pages/account.ts';
 import { renderInvite, renderLogin, renderSetup } from './pages/auth.ts';
 import { renderData } from './pages/data.ts';
 import { renderMembers } from './pages/members.ts';
@@ -30,7 +31,7 @@ const NAV = [
 const app = document.getElementById('app') as HTMLElement;
 const main = h('main', { id: 'main', tabindex: '-1' });
 const navEl = h('nav', { class: 'top-nav', 'aria-label': 'Pages' });
-const userEl = h('span', { class: 'user' });
+const userEl = h('a', { class: 'user', href: '/account', title: 'Your account' });
 const logoutEl = h(
   'button',
   { type: 'button', class: 'btn small logout', id: 'logout', hidden: true },
@@ -127,6 +128,7 @@ async function render(route: Route): Promise<void> {
     else if (path === '/members' && info.user.role === 'owner')
       await renderMembers(main, info, signal);
     else if (path === '/settings') renderSettings(main);
+    else if (path === '/account') renderAccount(main, info);
     else {
       const group = GROUP_PAGES.find((g) => g.path === path);
       if (group) await renderGroup(main, group, route.query, info, signal);
