@@ -312,6 +312,8 @@ describe('Connect Oura in the browser flow', () => {
     expect(removed.statusCode, removed.body).toBe(200);
     expect(removed.json()).toMatchObject({ removed: 'leo', revoked: true });
     expect((await member.inject('/api/nights/latest')).statusCode).toBe(401);
+    const left = await owner.get<{ members: { name: string }[] }>('/api/members');
+    expect(left.members.map((m) => m.name)).not.toContain('leo');
     const rows = await h.db
       .selectFrom('raw_document')
       .select('doc_id')

@@ -142,6 +142,12 @@ describe.skipIf(!existsSync(CHROMIUM))('accounts in a browser', () => {
     expect(await again.locator('h1').textContent()).toBe('Invite link not valid');
     await member.context().close();
     await again.context().close();
+    // The owner sees the new member, and removes them with their data.
+    await owner.reload({ waitUntil: 'networkidle' });
+    await owner.locator('[data-remove="mia"]').click();
+    await owner.locator('[data-confirm-remove="mia"]').click();
+    await owner.locator('[data-remove="mia"]').waitFor({ state: 'detached' });
+    expect(await owner.locator('.members > li').count()).toBe(1);
   });
 
   it('changes the password on the account page', async () => {
