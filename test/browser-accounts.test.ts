@@ -146,7 +146,7 @@ describe.skipIf(!existsSync(CHROMIUM))('accounts in a browser', () => {
     await owner.reload({ waitUntil: 'networkidle' });
     await owner.locator('[data-remove="mia"]').click();
     await owner.locator('[data-confirm-remove="mia"]').click();
-    await owner.locator('[data-remove="mia"]').waitFor({ state: 'detached' });
+    await owner.locator('.members > li', { hasText: 'mia' }).waitFor({ state: 'detached' });
     expect(await owner.locator('.members > li').count()).toBe(1);
   });
 
