@@ -21,8 +21,10 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
+import { createLoginLink } from '../src/accounts/links.ts';
 import type { DatabaseConfig } from '../src/config/env.ts';
 import { loadConfig } from '../src/config/env.ts';
+import type { Db } from '../src/db/database.ts';
 import { type OpenDatabase, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { addDays } from '../src/insights/days.ts';
@@ -104,6 +106,29 @@ export async function openBenchDatabase(kind: Kind): Promise<OpenDatabase> {
   return database;
 }
 
+/** A one-time login token for the first user (the API answers only logged-in requests). */
+async function loginToken(db: Db): Promise<string> {
+  const user = await db.selectFrom('app_user').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const link = await createLoginLink(db, user.id, 'http://127.0.0.1');
+  return new URL(link.url).searchParams.get('token') ?? '';
+}
+
+/** The session cookie a login link gives, in process. */
+async function injectLogin(app: Awaited<ReturnType<typeof createApp>>, db: Db): Promise<string> {
+  const res = await app.inject(`/login/link?token=${await loginToken(db)}`);
+  const session = res.cookies.find((c) => c.name === 'snowtorch_session');
+  if (!session) throw new Error(`login link refused: ${res.statusCode}`);
+  return `snowtorch_session=${session.value}`;
+}
+
+/** The session cookie a login link gives, over HTTP. */
+async function fetchLogin(url: string, token: string): Promise<string> {
+  const res = await fetch(`${url}/login/link?token=${token}`, { redirect: 'manual' });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('snowtorch_session='));
+  if (!cookie) throw new Error(`login link refused: ${res.status}`);
+  return cookie.split(';')[0] ?? '';
+}
+
 /** Every call the dashboard's pages make, with realistic parameters. */
 function apiCalls(lastNight: string): [string, string][] {
   return [
@@ -133,14 +158,15 @@ async function benchApi(kind: Kind, cached = false): Promise<ApiRow[]> {
     today: () => END,
     responseCache: cached,
   });
-  const me = (await app.inject('/api/me')).json() as { lastNight: string };
+  const headers = { cookie: await injectLogin(app, database.db) };
+  const me = (await app.inject({ url: '/api/me', headers })).json() as { lastNight: string };
   const rows: ApiRow[] = [];
   for (const [call, url] of apiCalls(me.lastNight)) {
-    for (let i = 0; i < WARMUP; i++) await app.inject(url);
+    for (let i = 0; i < WARMUP; i++) await app.inject({ url, headers });
     const times: number[] = [];
     for (let i = 0; i < ITERATIONS; i++) {
       const t = process.hrtime.bigint();
-      const res = await app.inject(url);
+      const res = await app.inject({ url, headers });
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
     }
@@ -235,7 +261,7 @@ const PAGES: [string, string, number][] = [
   ['Data & sync', '/data', 0],
 ];
 
-async function benchPages(url: string): Promise<PageRow[]> {
+async function benchPages(url: string, cookie: string): Promise<PageRow[]> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -257,6 +283,8 @@ async function benchPages(url: string): Promise<PageRow[]> {
       for (let run = 0; run < 3; run++) {
         // A new context per load: empty cache, as on a first visit.
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const [name, value] = cookie.split('=');
+        await context.addCookies([{ name: name ?? '', value: value ?? '', url }]);
         const page = await context.newPage();
         const t0 = Date.now();
         await page.goto(`${url}${path}`);
@@ -301,12 +329,18 @@ type Autocannon = (opts: {
   url: string;
   connections: number;
   duration: number;
+  headers?: Record<string, string>;
 }) => Promise<AutocannonResult>;
 
-async function loadTest(url: string): Promise<AutocannonResult> {
+async function loadTest(url: string, cookie?: string): Promise<AutocannonResult> {
   // autocannon ships no types; its documented promise API is typed here.
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  return autocannon({ url, connections: 10, duration: LOAD_SECONDS });
+  return autocannon({
+    url,
+    connections: 10,
+    duration: LOAD_SECONDS,
+    ...(cookie ? { headers: { cookie } } : {}),
+  });
 }
 
 /** The night endpoint with the response cache off, served from this process on PGlite. */
@@ -323,8 +357,11 @@ async function uncachedNightRps(): Promise<AutocannonResult> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   try {
-    const me = (await app.inject('/api/me')).json() as { lastNight: string };
-    return await loadTest(`http://127.0.0.1:${port}/api/nights/${me.lastNight}`);
+    const cookie = await injectLogin(app, database.db);
+    const me = (await app.inject({ url: '/api/me', headers: { cookie } })).json() as {
+      lastNight: string;
+    };
+    return await loadTest(`http://127.0.0.1:${port}/api/nights/${me.lastNight}`, cookie);
   } finally {
     await app.close();
     await database.close();
@@ -366,19 +403,26 @@ export async function runDashboardBench(): Promise<string> {
   api.push(...(await benchApi('pglite', true)));
   await ensureWebBuild(false);
   const jsGzip = await distJsGzipBytes();
+  // The token is made before serve opens the PGlite directory (one process at a time).
+  const tokenDb = await openBenchDatabase('pglite');
+  const token = await loginToken(tokenDb.db);
+  await tokenDb.close();
   log('starting snowtorch serve (PGlite)');
   const serve = await startServe();
   let pages: PageRow[] = [];
   let night: AutocannonResult;
   let rss: { peak: number; current: number };
   try {
+    const cookie = await fetchLogin(serve.url, token);
     if (existsSync(CHROMIUM)) {
       log('cold page loads in Chromium');
-      pages = await benchPages(serve.url);
+      pages = await benchPages(serve.url, cookie);
     } else log(`no Chromium at ${CHROMIUM}: page loads skipped`);
-    const me = (await (await fetch(`${serve.url}/api/me`)).json()) as { lastNight: string };
+    const me = (await (await fetch(`${serve.url}/api/me`, { headers: { cookie } })).json()) as {
+      lastNight: string;
+    };
     log('throughput: night endpoint');
-    night = await loadTest(`${serve.url}/api/nights/${me.lastNight}`);
+    night = await loadTest(`${serve.url}/api/nights/${me.lastNight}`, cookie);
     rss = await rssMb(serve.child.pid ?? 0);
   } finally {
     await serve.stop();

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLoginLink } from '../src/accounts/links.ts';
 import type { MeResponse, NightResponse } from '../src/server/apiTypes.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
@@ -34,8 +35,16 @@ let h: SyncHarness;
 let dashboard: RunningDashboard;
 let browser: Browser;
 let me: MeResponse;
+/** The logged-in session (from a one-time login link), shared by every page's context. */
+let storageState: BrowserContextOptions['storageState'];
+let cookie = '';
 
 const errors: string[] = [];
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${dashboard.url}${path}`, { headers: { cookie } });
+  return (await res.json()) as T;
+}
 
 async function open(
   path: string,
@@ -44,6 +53,7 @@ async function open(
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: 900 },
     colorScheme: opts.theme ?? 'dark',
+    storageState,
   });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -73,8 +83,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a browser', () => {
       host: '127.0.0.1',
       logger: false,
     });
-    me = (await (await fetch(`${dashboard.url}/api/me`)).json()) as MeResponse;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const link = await createLoginLink(h.db, user.id, dashboard.url);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link.url);
+    await page.waitForURL('**/night');
+    storageState = await context.storageState();
+    cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await context.close();
+    me = await api<MeResponse>('/api/me');
   }, 600_000);
 
   afterAll(async () => {
@@ -87,9 +105,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a browser', () => {
     const page = await open('/night');
     await page.locator('.night-charts .uplot').first().waitFor();
     expect(await page.locator('h1').textContent()).toBe('Last night');
-    const night = (await (
-      await fetch(`${dashboard.url}/api/nights/${me.lastNight}`)
-    ).json()) as NightResponse;
+    const night = await api<NightResponse>(`/api/nights/${me.lastNight}`);
     const ring = page.locator('.score-ring').first();
     expect(await ring.locator('strong').textContent()).toBe(String(night.sleepScore?.score));
     expect(await page.locator('.contributors').first().locator('li').count()).toBe(7);
@@ -104,9 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a browser', () => {
 
   it('moves between nights with previous/next and the date picker', async () => {
     const page = await open('/night');
-    const night = (await (
-      await fetch(`${dashboard.url}/api/nights/latest`)
-    ).json()) as NightResponse;
+    const night = await api<NightResponse>('/api/nights/latest');
     await page.locator('a[rel="prev"]').click();
     await page.waitForURL(`**/night/${night.prevDay}`);
     await page.locator('.night-charts .uplot').first().waitFor();

@@ -16,6 +16,7 @@ import type {
 } from '../src/server/apiTypes.ts';
 import { createApp } from '../src/server/app.ts';
 import type { SimUserData } from '../src/simulator/data/index.ts';
+import { setupOwner, type TestSession } from './support/auth.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
@@ -51,11 +52,10 @@ let h: SyncHarness;
 let app: FastifyInstance;
 let sim: SimUserData;
 let dst: { user: SimUserData; night: Doc } | null;
+let session: TestSession;
 
 async function get<T>(url: string): Promise<T> {
-  const res = await app.inject(url);
-  expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
-  return res.json() as T;
+  return session.get<T>(url);
 }
 
 beforeAll(async () => {
@@ -73,6 +73,8 @@ beforeAll(async () => {
     webDir: null,
     today: () => END,
   });
+  // The synced user (made by connect, no password) becomes the owner at setup.
+  session = await setupOwner(app, sim.name);
 }, 600_000);
 
 afterAll(async () => {
@@ -214,7 +216,7 @@ describe('dashboard API on synced simulator data', () => {
       ['/api/trends/steps?range=2w', 400, 'invalid_request'],
       ['/api/nope', 404, 'not_found'],
     ] as const) {
-      const res = await app.inject(url);
+      const res = await session.inject(url);
       expect(res.statusCode, url).toBe(status);
       const body = res.json() as { error: { code: string; message: string } };
       expect(body.error.code, url).toBe(code);
@@ -244,11 +246,11 @@ describe('dashboard API on synced simulator data', () => {
     );
     // Answers are reused until a sync stores new data.
     const trendUrl = '/api/trends/sleep_score?range=30d';
-    await app.inject(trendUrl);
-    expect((await app.inject(trendUrl)).headers['x-cache']).toBe('hit');
-    const started = await app.inject({ method: 'POST', url: '/api/sync' });
+    await session.inject(trendUrl);
+    expect((await session.inject(trendUrl)).headers['x-cache']).toBe('hit');
+    const started = await session.inject({ method: 'POST', url: '/api/sync' });
     expect(started.statusCode).toBe(202);
-    const again = await app.inject({ method: 'POST', url: '/api/sync' });
+    const again = await session.inject({ method: 'POST', url: '/api/sync' });
     expect([202, 409]).toContain(again.statusCode);
     let job: SyncJobView | null = started.json() as SyncJobView;
     for (let i = 0; i < 600 && job?.state === 'running'; i++) {
@@ -259,7 +261,7 @@ describe('dashboard API on synced simulator data', () => {
     expect(job?.done).toBe(job?.total);
     const after = await get<SyncStatusResponse>('/api/sync/status');
     expect(after.runs[0]?.trigger).toBe('api');
-    expect((await app.inject(trendUrl)).headers['x-cache']).toBeUndefined();
+    expect((await session.inject(trendUrl)).headers['x-cache']).toBeUndefined();
   });
 
   it('serves health, metrics and the OpenAPI document', async () => {

@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config/env.ts';
 import type { OpenDatabase } from '../src/db/database.ts';
 import type { MeResponse } from '../src/server/apiTypes.ts';
 import { createApp } from '../src/server/app.ts';
+import { anonymous } from './support/auth.ts';
 import { openTestDatabase } from './support/db.ts';
 
 /** A fresh install: no user, no data, no sync configured; and the built dashboard's serving. */
@@ -33,24 +34,45 @@ afterAll(async () => {
 });
 
 describe('dashboard API before the first sync', () => {
-  it('says there is no user and no night yet, instead of failing', async () => {
+  it('asks for the owner account first, and shows no data to anyone before login', async () => {
     const me = (await app.inject('/api/me')).json() as MeResponse;
     expect(me.user).toBeNull();
+    expect(me.setupNeeded).toBe(true);
     expect(me.lastNight).toBeNull();
     expect(me.connection.status).toBe('none');
+    expect(me.oauthAvailable).toBe(false);
     const night = await app.inject('/api/nights/latest');
-    expect(night.statusCode).toBe(404);
-    expect(night.json()).toMatchObject({ error: { code: 'no_user' } });
+    expect(night.statusCode).toBe(401);
+    expect(night.json()).toMatchObject({ error: { code: 'unauthenticated' } });
   });
 
-  it('refuses "Sync now" with a clear reason when sync is not configured', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/sync' });
-    expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ error: { code: 'no_user' } });
-    expect((await app.inject('/api/sync/progress')).json()).toBeNull();
+  it('refuses "Sync now" without a login (and without a CSRF token)', async () => {
+    const bare = await app.inject({ method: 'POST', url: '/api/sync' });
+    expect(bare.statusCode).toBe(403);
+    expect(bare.json()).toMatchObject({ error: { code: 'csrf_failed' } });
+    const anon = await anonymous(app);
+    const res = await anon.inject({ method: 'POST', url: '/api/sync' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    expect((await app.inject('/api/sync/progress')).statusCode).toBe(401);
   });
 
-  it('serves the dashboard at every page URL, and JSON 404s under /api', async () => {
+  it('answers "Sync now" with a clear reason when sync is not configured', async () => {
+    const owner = await anonymous(app);
+    const setup = await owner.inject({
+      method: 'POST',
+      url: '/api/auth/setup',
+      payload: { name: 'owner', password: 'a long enough password' },
+    });
+    expect(setup.statusCode).toBe(200);
+    owner.csrf = (setup.json() as { csrfToken: string }).csrfToken;
+    const res = await owner.inject({ method: 'POST', url: '/api/sync' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ error: { code: 'sync_unavailable' } });
+    expect((await owner.inject('/api/sync/progress')).json()).toBeNull();
+  });
+
+  it('serves the dashboard at every page URL, and JSON errors under /api', async () => {
     for (const url of ['/', '/night/2026-01-31', '/trends?metric=steps']) {
       const page = await app.inject({ url, headers: { accept: 'text/html' } });
       expect(page.statusCode, url).toBe(200);
@@ -59,9 +81,10 @@ describe('dashboard API before the first sync', () => {
     }
     const asset = await app.inject('/app.js');
     expect(asset.statusCode).toBe(200);
+    // Under /api a browser gets JSON, never the page (and nothing at all before login).
     const api = await app.inject({ url: '/api/unknown', headers: { accept: 'text/html' } });
-    expect(api.statusCode).toBe(404);
-    expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(api.statusCode).toBe(401);
+    expect(api.json()).toMatchObject({ error: { code: 'unauthenticated' } });
   });
 
   it('is ready once migrated', async () => {

@@ -44,6 +44,10 @@ const COMMANDS: Record<
     summary: 'Create, renew, list or delete the Oura webhook subscriptions (sync|list|delete-all)',
     load: async () => (await import('./commands/webhooks.ts')).runWebhooksCommand,
   },
+  users: {
+    summary: 'Dashboard accounts: list, create, reset-password, delete, login-link',
+    load: async () => (await import('./commands/users.ts')).runUsersCommand,
+  },
   'rotate-key': {
     summary: 'Re-encrypt the stored Oura tokens with a new SNOWTORCH_SECRET_KEY',
     load: async () => (await import('./commands/rotateKey.ts')).runRotateKeyCommand,

@@ -26,6 +26,8 @@ export interface Config {
     readonly clientSecret: string | undefined;
     /** Requests per second the client allows itself (stays under Oura's 5000 / 5 min). */
     readonly requestsPerSecond: number;
+    /** Where Oura sends the browser back after "Connect Oura" (register it in your Oura app). */
+    readonly redirectUri: string;
   };
   /** 32-byte key for AES-256-GCM token encryption, or undefined when not set. */
   readonly secretKey: Buffer | undefined;
@@ -34,6 +36,8 @@ export interface Config {
   readonly sync: { readonly intervalMinutes: number };
   /** Public https URL of this server (webhook callbacks arrive at `<publicUrl>/webhooks/oura`). */
   readonly publicUrl: string | undefined;
+  /** Fastify `trustProxy`: believe X-Forwarded-* from a reverse proxy (nginx terminating TLS). */
+  readonly trustProxy: boolean | string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -122,6 +126,14 @@ const envSchema = z.object({
       { message: 'must be an https:// URL (http:// only on 127.0.0.1 or localhost)' },
     )
     .optional(),
+  OURA_REDIRECT_URI: url('OAuth redirect URI').optional(),
+  SNOWTORCH_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(true|false|loopback|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+      message: 'must be true, false, loopback, or comma-separated proxy addresses/CIDRs',
+    })
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -129,6 +141,12 @@ export function decodeKey(value: string): Buffer | undefined {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
   const b = Buffer.from(value, 'base64');
   return b.length === 32 ? b : undefined;
+}
+
+function parseTrustProxy(value: string): boolean | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
 }
 
 /** Parse the environment; throws ConfigError naming every bad variable. */
@@ -214,6 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.OURA_CLIENT_ID,
       clientSecret: e.OURA_CLIENT_SECRET,
       requestsPerSecond: e.OURA_REQUESTS_PER_SECOND,
+      redirectUri:
+        e.OURA_REDIRECT_URI ??
+        `${e.SNOWTORCH_PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${e.SNOWTORCH_HOST.includes(':') ? `[${e.SNOWTORCH_HOST}]` : e.SNOWTORCH_HOST}:${e.SNOWTORCH_PORT}`}/oauth/callback`,
     }),
     secretKey: e.SNOWTORCH_SECRET_KEY ? decodeKey(e.SNOWTORCH_SECRET_KEY) : undefined,
     server: Object.freeze({
@@ -223,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     sync: Object.freeze({ intervalMinutes: e.SNOWTORCH_SYNC_INTERVAL_MINUTES }),
     publicUrl: e.SNOWTORCH_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: parseTrustProxy(e.SNOWTORCH_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   });
 }

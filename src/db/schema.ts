@@ -14,6 +14,10 @@ export interface AppUserTable {
   /** Local name of the person ("demo", "alex"); unique. */
   name: string;
   created_at: CreatedAt;
+  /** argon2id hash; null until a password is set (users made by `connect`/`demo`). */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'owner' (exactly one at most) | 'member' */
+  role: ColumnType<string, string | undefined, string>;
 }
 
 /** One Oura grant per user. Tokens are AES-256-GCM envelopes (see crypto/tokenCipher.ts). */
@@ -126,6 +130,54 @@ export interface Database {
   sync_job: SyncJobTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_event: WebhookEventTable;
+  // Accounts (migrations/2026-11-29-020-accounts.ts).
+  auth_session: AuthSessionTable;
+  auth_token: AuthTokenTable;
+  login_failure: LoginFailureTable;
+  audit_log: AuditLogTable;
+}
+
+/** A login session; the cookie holds the id, the table only its sha256. */
+export interface AuthSessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+}
+
+/** One-time tokens (stored as sha256): login links, invites, OAuth `state`. */
+export interface AuthTokenTable {
+  token_hash: string;
+  /** 'login' | 'invite' | 'oauth_state' */
+  purpose: string;
+  user_id: number | null;
+  /** OAuth state: the session that started the flow. */
+  session_hash: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  account: string;
+  ip: string | null;
+  at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  actor_id: number | null;
+  actor_name: string | null;
+  /** login, login_failed, logout, setup, connect, disconnect, member_invited, member_joined, ... */
+  event: string;
+  subject: string | null;
+  ip: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
 /** Queued work for the scheduler's workers (src/sync/jobs.ts). */

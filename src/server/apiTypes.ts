@@ -33,7 +33,16 @@ export interface MetricInfo {
 }
 
 export interface MeResponse {
-  user: { id: number; name: string } | null;
+  /** The logged-in user; null before login. */
+  user: { id: number; name: string; role: 'owner' | 'member'; hasPassword: boolean } | null;
+  /** No owner yet: the dashboard shows the setup page. */
+  setupNeeded: boolean;
+  /** Echo in header `x-csrf-token` on every POST/PUT/PATCH/DELETE. */
+  csrfToken: string;
+  /** Whether "Connect Oura" works on this server (OAuth client and key configured). */
+  oauthAvailable: boolean;
+  /** Data types the granted scopes allow, and those they do not. */
+  dataTypes: { granted: string[]; missing: string[] };
   /** 'none' when no Oura grant is stored; 'reconnect_needed' after Oura rejected the grant. */
   connection: { status: 'none' | 'active' | 'reconnect_needed' | string; scopes: string[] };
   firstNight: string | null;

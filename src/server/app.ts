@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import type { Db } from '../db/database.ts';
 import type { SyncContext } from '../sync/types.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { registerSessions } from './auth/session.ts';
 import { createUserResolver } from './currentUser.ts';
 import { errorResponseSchema, registerErrorHandling } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -15,9 +17,12 @@ import { type ApiContext, createMemo, createOverviewCache } from './routes/conte
 import { registerDataRoutes } from './routes/data.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
 import { registerMeRoutes } from './routes/me.ts';
+import { registerMemberRoutes } from './routes/members.ts';
 import { registerNightRoutes } from './routes/nights.ts';
+import { registerOuraConnectRoutes } from './routes/ouraConnect.ts';
 import { registerTrendRoutes } from './routes/trends.ts';
 import { registerWorkoutRoutes } from './routes/workouts.ts';
+import { registerSecurity } from './security.ts';
 import { createSyncRunner } from './syncJobs.ts';
 import { registerWeb, WEB_DIST } from './web.ts';
 import { registerWebhookRoutes } from './webhooks/ouraWebhookRoutes.ts';
@@ -26,7 +31,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly db: Db;
   readonly logger?: Logger | false;
-  /** The one user served (SNOWTORCH_USER); default: the first user. */
+  /** No longer used: every request acts for its logged-in user. Kept for older callers. */
   readonly userName?: string;
   /** Engine context for "Sync now"; without it POST /api/sync answers 503 sync_unavailable. */
   readonly sync?: SyncContext;
@@ -51,11 +56,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger === undefined ? false : undefined,
     // Request ids in logs (Fastify never logs bodies; the logger redacts auth headers).
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: deps.config.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
   });
   registerErrorHandling(app);
   app.addSchema({ $id: 'ApiError', ...errorResponseSchema });
+  await registerSecurity(app);
+  // Before the response cache: cached answers are per logged-in user.
+  await registerSessions(app, deps.db);
   await registerMetrics(app);
   await registerOpenApi(app);
   await registerHealthRoutes(app, deps);
@@ -73,14 +81,24 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.addHook('onClose', async () => sync.stop());
   const ctx: ApiContext = {
+    config: deps.config,
     db: deps.db,
-    users: createUserResolver(deps.db, deps.userName),
+    log: deps.logger || undefined,
+    clearCaches() {
+      overviews.clear();
+      memo.clear();
+      responses?.clear();
+    },
+    users: createUserResolver(),
     sync,
     overviews,
     memo,
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
+  await registerAuthRoutes(app, deps.db);
   await registerMeRoutes(app, ctx);
+  await registerMemberRoutes(app, ctx);
+  await registerOuraConnectRoutes(app, ctx);
   await registerNightRoutes(app, ctx);
   await registerTrendRoutes(app, ctx);
   await registerHeartRateRoutes(app, ctx);

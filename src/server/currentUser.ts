@@ -1,30 +1,18 @@
-import type { Db } from '../db/database.ts';
-import { getLocalUser, type LocalUser } from '../db/queries/getLocalUser.ts';
-import { NoUserError } from './errors.ts';
+import type { FastifyRequest } from 'fastify';
+import { requireAuth } from './auth/session.ts';
 
 /**
- * The single local user served until accounts exist: SNOWTORCH_USER by name, else the first
- * user. Found users are remembered; a missing one is looked up again on the next request (the
- * first sync may create it while the server runs).
+ * The user a request acts for: the one logged in with the session cookie. Routes never take a
+ * user from a parameter, and every query they run is filtered by this id.
  */
-export function createUserResolver(db: Db, name?: string) {
-  let cached: LocalUser | null = null;
+export function createUserResolver() {
   return {
-    async find(): Promise<LocalUser | null> {
-      if (cached) return cached;
-      cached = await getLocalUser(db, name);
-      return cached;
+    find(request: FastifyRequest): { id: number; name: string } | null {
+      return request.auth ? { id: request.auth.userId, name: request.auth.name } : null;
     },
-    async require(): Promise<LocalUser> {
-      const user = await this.find();
-      if (!user) {
-        throw new NoUserError(
-          name
-            ? `No user named '${name}' yet (SNOWTORCH_USER). Connect Oura with \`snowtorch connect\`, or run \`snowtorch demo\`.`
-            : 'No user yet. Connect Oura with `snowtorch connect`, or run `snowtorch demo`.',
-        );
-      }
-      return user;
+    require(request: FastifyRequest): { id: number; name: string } {
+      const auth = requireAuth(request);
+      return { id: auth.userId, name: auth.name };
     },
   };
 }

@@ -1,13 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** How long a cached answer is reused: bounds staleness after a sync in another process. */
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 300;
 /** Answers that describe live state are never cached. */
-const LIVE = /^\/api\/(me|sync)(\/|$|\?)/;
+const LIVE = /^\/api\/(me|sync|members|audit|invites|auth|oura)(\/|$|\?)/;
+
+/** Answers are per user: the key is the logged-in user's id and the URL. */
+function keyOf(request: FastifyRequest): string | null {
+  return request.auth ? `${request.auth.userId} ${request.url}` : null;
+}
 
 /**
- * A small cache of dashboard GET answers, keyed by URL. Stored data only changes when a sync
+ * A small cache of dashboard GET answers, keyed by user and URL. Stored data only changes when a sync
  * writes it, so an answer stays right until then: a sync in this process clears the cache when it
  * finishes (and bypasses it while running); one in another process (CLI or scheduler on
  * PostgreSQL) shows within TTL_MS. On PGlite, which runs one statement at a time, this is what
@@ -19,20 +24,24 @@ export function registerResponseCache(app: FastifyInstance, opts: { bypass: () =
     if (request.method !== 'GET' || !request.url.startsWith('/api/') || LIVE.test(request.url))
       return;
     if (opts.bypass()) return;
-    const hit = cache.get(request.url);
+    const key = keyOf(request);
+    if (key === null) return;
+    const hit = cache.get(key);
     if (!hit) return;
     if (Date.now() - hit.at > TTL_MS) {
-      cache.delete(request.url);
+      cache.delete(key);
       return;
     }
     // Refresh its place in the LRU order.
-    cache.delete(request.url);
-    cache.set(request.url, hit);
+    cache.delete(key);
+    cache.set(key, hit);
     reply.header('x-cache', 'hit');
     return reply.code(200).type('application/json; charset=utf-8').send(hit.body);
   });
   app.addHook('onSend', async (request, reply, payload) => {
+    const key = keyOf(request);
     if (
+      key !== null &&
       request.method === 'GET' &&
       reply.statusCode === 200 &&
       typeof payload === 'string' &&
@@ -43,7 +52,7 @@ export function registerResponseCache(app: FastifyInstance, opts: { bypass: () =
       !request.url.startsWith('/api/docs') &&
       request.url !== '/api/openapi.json'
     ) {
-      cache.set(request.url, { at: Date.now(), body: payload });
+      cache.set(key, { at: Date.now(), body: payload });
       if (cache.size > MAX_ENTRIES) {
         const oldest = cache.keys().next().value;
         if (oldest !== undefined) cache.delete(oldest);

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createLoginLink } from '../accounts/links.ts';
 import type { Config } from '../config/env.ts';
 import { ConfigError } from '../config/env.ts';
 import type { Db, OpenDatabase } from '../db/database.ts';
+import { findUserByName } from '../db/users.ts';
 import { createSyncContext } from '../sync/context.ts';
 import type { SyncContext } from '../sync/types.ts';
 import { createApp } from './app.ts';
@@ -88,7 +90,12 @@ export async function serveDashboardUntilSignal(opts: {
     ...(opts.userName ? { userName: opts.userName } : {}),
     ...(sync ? { sync } : {}),
   });
-  (opts.out ?? process.stdout).write(`\nDashboard: ${dashboard.url}  (Ctrl-C to stop)\n`);
+  // One click into the dashboard: a one-time login link (no default password anywhere).
+  const user = opts.userName ? await findUserByName(opts.database.db, opts.userName) : undefined;
+  const shown = user
+    ? `${(await createLoginLink(opts.database.db, user.id, dashboard.url)).url}\n  (one-time login link for "${user.name}", valid 15 minutes; later: snowtorch users login-link ${user.name})`
+    : dashboard.url;
+  (opts.out ?? process.stdout).write(`\nDashboard: ${shown}\n  (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

@@ -13,19 +13,26 @@ export function createSyncRunner(
   logger?: Logger | false,
   onFinished?: () => void,
 ) {
-  let job: SyncJobView | null = null;
+  // One job per user (each person sees only their own sync).
+  const jobs = new Map<number, SyncJobView>();
   let nextId = 1;
-  let running: Promise<void> | null = null;
+  const running = new Set<Promise<void>>();
   const controller = new AbortController();
 
   return {
-    current(): SyncJobView | null {
+    current(userId: number): SyncJobView | null {
+      const job = jobs.get(userId);
       return job ? { ...job } : null;
     },
+    /** Whether any sync runs in this process (answers are not cached meanwhile). */
     isRunning(): boolean {
-      return job?.state === 'running';
+      return [...jobs.values()].some((j) => j.state === 'running');
+    },
+    isRunningFor(userId: number): boolean {
+      return jobs.get(userId)?.state === 'running';
     },
     start(userId: number): SyncJobView {
+      const job = jobs.get(userId);
       if (!context) {
         throw new ApiError(
           503,
@@ -47,7 +54,7 @@ export function createSyncRunner(
         current: null,
         message: null,
       };
-      job = view;
+      jobs.set(userId, view);
       const onProgress = (e: SyncProgressEvent) => {
         phases.set(e.dataType, e.phase);
         view.total = phases.size;
@@ -56,7 +63,12 @@ export function createSyncRunner(
         ).length;
         if (e.phase === 'fetching' || e.phase === 'starting') view.current = e.dataType;
       };
-      running = syncUser(context, { userId, trigger: 'api', onProgress, signal: controller.signal })
+      const run: Promise<void> = syncUser(context, {
+        userId,
+        trigger: 'api',
+        onProgress,
+        signal: controller.signal,
+      })
         .then((summary) => {
           view.state = summary.status === 'interrupted' ? 'failed' : summary.status;
           view.message = summary.message ?? null;
@@ -70,15 +82,16 @@ export function createSyncRunner(
           view.finishedAt = new Date().toISOString();
           view.current = null;
           view.done = view.total;
-          running = null;
+          running.delete(run);
           onFinished?.();
         });
+      running.add(run);
       return { ...view };
     },
     /** Stops a running sync (server shutdown) and waits for it to record its outcome. */
     async stop(): Promise<void> {
       controller.abort(new Error('server shutting down'));
-      await running;
+      await Promise.all(running);
     },
   };
 }

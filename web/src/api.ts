@@ -11,34 +11,55 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, signal?: AbortSignal): Promise<T> {
+let csrfToken = '';
+
+/** The token /api/me hands out; every POST/DELETE sends it in `x-csrf-token`. */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+async function request<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  signal?: AbortSignal,
+  body?: unknown,
+): Promise<T> {
   let response: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
   try {
     response = await fetch(path, {
       method,
-      headers: { accept: 'application/json' },
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiRequestError(0, 'offline', 'The Snowtorch server cannot be reached.');
   }
-  const body: unknown = await response.json().catch(() => null);
+  const answer: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    const err = (answer as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiRequestError(
       response.status,
       err?.code ?? 'http_error',
       err?.message ?? `The server answered ${response.status}.`,
     );
   }
-  return body as T;
+  return answer as T;
 }
 
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return request<T>('GET', path, signal);
 }
 
-export function postJson<T>(path: string): Promise<T> {
-  return request<T>('POST', path);
+export function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return request<T>('POST', path, undefined, body);
+}
+
+export function deleteJson<T>(path: string): Promise<T> {
+  return request<T>('DELETE', path);
 }

@@ -18,6 +18,9 @@ function setAttrs(el: Element, attrs: Record<string, Attr> | undefined): void {
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === 'function') {
       el.addEventListener(key.replace(/^on/, '').toLowerCase(), value);
+    } else if (key === 'style' && 'style' in el) {
+      // Through the CSSOM: the Content-Security-Policy forbids inline style attributes.
+      (el as HTMLElement).style.cssText = String(value);
     } else if (value === true) {
       el.setAttribute(key, '');
     } else {

@@ -1,7 +1,10 @@
 import type { MeResponse } from '../../src/server/apiTypes.ts';
-import { getJson } from './api.ts';
+import { ApiRequestError, getJson, postJson, setCsrfToken } from './api.ts';
 import { h } from './dom.ts';
+import { renderAccount } from './pages/account.ts';
+import { renderInvite, renderLogin, renderSetup } from './pages/auth.ts';
 import { renderData } from './pages/data.ts';
+import { renderMembers } from './pages/members.ts';
 import { GROUP_PAGES, renderGroup } from './pages/metricGroup.ts';
 import { renderNight } from './pages/night.ts';
 import { renderSettings } from './pages/settings.ts';
@@ -28,7 +31,19 @@ const NAV = [
 const app = document.getElementById('app') as HTMLElement;
 const main = h('main', { id: 'main', tabindex: '-1' });
 const navEl = h('nav', { class: 'top-nav', 'aria-label': 'Pages' });
-const userEl = h('span', { class: 'user' });
+const userEl = h('a', { class: 'user', href: '/account', title: 'Your account' });
+const logoutEl = h(
+  'button',
+  { type: 'button', class: 'btn small logout', id: 'logout', hidden: true },
+  'Log out',
+);
+logoutEl.addEventListener('click', async () => {
+  try {
+    await postJson('/api/auth/logout');
+  } finally {
+    location.assign('/login');
+  }
+});
 app.append(
   h(
     'header',
@@ -40,7 +55,7 @@ app.append(
       'Snowtorch',
     ),
     navEl,
-    userEl,
+    h('div', { class: 'user-box' }, userEl, logoutEl),
   ),
   main,
 );
@@ -54,17 +69,37 @@ app.insertBefore(banner, main);
 
 async function loadMe(): Promise<MeResponse> {
   me = await getJson<MeResponse>('/api/me');
+  setCsrfToken(me.csrfToken);
   userEl.textContent = me.user ? me.user.name : '';
+  logoutEl.hidden = !me.user;
+  navEl.hidden = !me.user;
+  if (me.user?.role === 'owner' && !navEl.querySelector('a[href="/members"]')) {
+    navEl.insertBefore(h('a', { href: '/members' }, 'Members'), navEl.lastElementChild);
+  }
   // Oura rejected the stored grant: every page says so, not only Data & sync.
   if (me.connection.status === 'reconnect_needed') {
     banner.replaceChildren(
-      h('strong', {}, 'Oura disconnected. '),
-      'New data cannot be fetched until you reconnect with `snowtorch connect`. ',
-      h('a', { href: '/data' }, 'Data & sync'),
+      h('strong', {}, 'Reconnect needed. '),
+      'Oura rejected the stored grant (revoked or expired): new data cannot be fetched until you reconnect. ',
+      h('a', { href: '/data' }, 'Reconnect Oura'),
     );
     banner.hidden = false;
   }
   return me;
+}
+
+/** Before login: setup (no owner yet), an invite, or the login page. */
+async function renderLoggedOut(route: Route, info: MeResponse): Promise<void> {
+  const path = route.path.replace(/\/+$/, '') || '/';
+  if (path.startsWith('/invite/')) {
+    await renderInvite(main, decodeURIComponent(path.slice(8)));
+  } else if (info.setupNeeded) {
+    if (path !== '/setup') history.replaceState(null, '', '/setup');
+    renderSetup(main);
+  } else {
+    if (path !== '/login') history.replaceState(null, '', `/login${location.search}`);
+    renderLogin(main, route.query);
+  }
 }
 
 async function render(route: Route): Promise<void> {
@@ -82,13 +117,18 @@ async function render(route: Route): Promise<void> {
   try {
     const info = me ?? (await loadMe());
     const path = route.path.replace(/\/+$/, '') || '/';
-    if (path === '/' || path === '/night') await renderNight(main, undefined, info, signal);
+    if (!info.user) await renderLoggedOut(route, info);
+    else if (path === '/' || path === '/night' || path === '/login' || path === '/setup')
+      await renderNight(main, undefined, info, signal);
     else if (path.startsWith('/night/'))
       await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
     else if (path === '/trends') await renderTrends(main, route.query, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
-    else if (path === '/data') await renderData(main, info, signal);
+    else if (path === '/data') await renderData(main, info, signal, route.query);
+    else if (path === '/members' && info.user.role === 'owner')
+      await renderMembers(main, info, signal);
     else if (path === '/settings') renderSettings(main);
+    else if (path === '/account') renderAccount(main, info);
     else {
       const group = GROUP_PAGES.find((g) => g.path === path);
       if (group) await renderGroup(main, group, route.query, info, signal);
@@ -100,11 +140,20 @@ async function render(route: Route): Promise<void> {
     const title = main.querySelector('h1')?.textContent;
     document.title = title ? `${title} · Snowtorch` : 'Snowtorch';
   } catch (error) {
+    // The session ended (logged out elsewhere, expired, removed): back to the login page.
+    if (error instanceof ApiRequestError && error.status === 401 && me?.user) {
+      location.assign('/login');
+      return;
+    }
     if (!signal.aborted) main.replaceChildren(errorState(error, () => void render(route)));
   } finally {
     if (!signal.aborted) main.classList.add('ready');
   }
 }
+
+window.addEventListener('snowtorch:data-changed', () => {
+  me = null;
+});
 
 applyTheme();
 matchMedia('(prefers-color-scheme: light)').addEventListener('change', applyTheme);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from '../../config/env.ts';
+import { hasOwner } from '../../db/accounts.ts';
 import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createWebhookApi } from '../../oura/webhookApi.ts';
@@ -74,6 +75,12 @@ export async function runServeCommand(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   logger.info({ url: dashboard.url }, 'Snowtorch is serving');
+  if (!(await hasOwner(database.db))) {
+    logger.info(
+      { url: `${dashboard.url}/setup` },
+      'no owner account yet: open the dashboard to create it',
+    );
+  }
 }
 
 /**

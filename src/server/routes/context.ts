@@ -1,11 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/env.ts';
 import type { Db } from '../../db/database.ts';
 import { getOverview, type Overview } from '../../db/queries/getOverview.ts';
 import type { UserResolver } from '../currentUser.ts';
 import type { SyncRunner } from '../syncJobs.ts';
 
-/** What the API routes share: the database, the served user and the in-process sync runner. */
+/**
+ * What the API routes share: the database, the logged-in user (always from the session, never
+ * from a parameter) and the in-process sync runner.
+ */
 export interface ApiContext {
+  readonly config: Config;
   readonly db: Db;
+  readonly log?: Logger | undefined;
+  /** After a connect, disconnect or member removal: forget cached answers. */
+  clearCaches(): void;
   readonly users: UserResolver;
   readonly sync: SyncRunner;
   readonly overviews: OverviewCache;
@@ -43,8 +53,9 @@ export type OverviewCache = ReturnType<typeof createOverviewCache>;
 
 export async function userAndOverview(
   ctx: ApiContext,
+  request: FastifyRequest,
 ): Promise<{ user: { id: number; name: string }; overview: Overview }> {
-  const user = await ctx.users.require();
+  const user = ctx.users.require(request);
   return { user, overview: await ctx.overviews.get(user.id) };
 }
 

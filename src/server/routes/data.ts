@@ -33,7 +33,7 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
       },
     },
     async (request): Promise<CoverageResponse> => {
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const today = ctx.today();
       const range = resolveRange(
         {
@@ -83,8 +83,8 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
         response: { 200: jsonResponse('Sync status'), ...errorResponses },
       },
     },
-    async (): Promise<SyncStatusResponse> => {
-      const user = await ctx.users.require();
+    async (request): Promise<SyncStatusResponse> => {
+      const user = ctx.users.require(request);
       // Stored counts and runs change only when a sync writes: reused until then. The job
       // below is always live.
       const [status, runs] = await ctx.memo.get(`sync-status:${user.id}`, () =>
@@ -116,7 +116,7 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
           errors: r.errors.map((e) => ({ dataType: e.dataType, code: e.code, message: e.message })),
         })),
         invalidDocuments: status.types.reduce((sum, t) => sum + t.invalidDocuments, 0),
-        job: ctx.sync.current(),
+        job: ctx.sync.current(user.id),
       };
     },
   );
@@ -126,7 +126,7 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
     {
       schema: {
         tags: ['data'],
-        summary: 'Start a sync of the served user now; poll /api/sync/progress for its progress',
+        summary: 'Start a sync of your data now; poll /api/sync/progress for its progress',
         response: {
           202: jsonResponse('The started job'),
           409: { $ref: 'ApiError#' },
@@ -135,8 +135,8 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
         },
       },
     },
-    async (_request, reply): Promise<SyncJobView> => {
-      const user = await ctx.users.require();
+    async (request, reply): Promise<SyncJobView> => {
+      const user = ctx.users.require(request);
       const job = ctx.sync.start(user.id);
       reply.code(202);
       return job;
@@ -148,10 +148,10 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
     {
       schema: {
         tags: ['data'],
-        summary: 'The current or last sync started from this server (null when none)',
+        summary: 'Your current or last sync started from this server (null when none)',
         response: { 200: { type: ['object', 'null'], additionalProperties: true } },
       },
     },
-    async (): Promise<SyncJobView | null> => ctx.sync.current(),
+    async (request): Promise<SyncJobView | null> => ctx.sync.current(ctx.users.require(request).id),
   );
 }

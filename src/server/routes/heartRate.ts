@@ -36,7 +36,7 @@ export async function registerHeartRateRoutes(
       },
     },
     async (request): Promise<HeartRateResponse> => {
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const requested = request.query.day ?? 'latest';
       const day = requested === 'latest' ? (overview.lastDay ?? ctx.today()) : requested;
       if (!isValidDay(day))

@@ -33,7 +33,7 @@ export async function registerNightRoutes(app: FastifyInstance, ctx: ApiContext)
       },
     },
     async (request) => {
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       let day = request.params.day;
       if (day === 'latest') {
         if (!overview.lastNight) throw new ApiError(404, 'no_data', 'No nights are stored yet.');

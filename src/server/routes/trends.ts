@@ -63,7 +63,7 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
     },
     async (request): Promise<TrendResponse> => {
       const metric = requireMetric(request.params.metric);
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const range = resolveRange(request.query, overview, ctx.today());
       const rows = await getDailyValues(
         ctx.db,
@@ -137,7 +137,7 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
     },
     async (request): Promise<WeekdayResponse> => {
       const metric = requireMetric(request.params.metric);
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const range = resolveRange(request.query, overview, ctx.today());
       const rows = await getDailyValues(ctx.db, user.id, metric, range.from, range.to);
       return { metric: metricInfo(metric), range, ...weekdayPattern(rows) };
@@ -155,7 +155,7 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
       },
     },
     async (request): Promise<StagesResponse> => {
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const range = resolveRange(request.query, overview, ctx.today());
       const rows = await getStages(ctx.db, user.id, range.from, range.to);
       if (rows.length <= 120) {
@@ -204,7 +204,7 @@ export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext)
       },
     },
     async (request): Promise<TimingResponse> => {
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const range = resolveRange(request.query, overview, ctx.today());
       const nights = await getTiming(ctx.db, user.id, range.from, range.to);
       return {

@@ -17,7 +17,7 @@ export async function registerWorkoutRoutes(app: FastifyInstance, ctx: ApiContex
       },
     },
     async (request): Promise<WorkoutsResponse> => {
-      const { user, overview } = await userAndOverview(ctx);
+      const { user, overview } = await userAndOverview(ctx, request);
       const range = resolveRange(request.query, overview, ctx.today());
       const workouts = await getWorkouts(ctx.db, user.id, range.from, range.to);
       const weeks = new Map<string, { count: number; minutes: number; calories: number }>();

@@ -30,18 +30,111 @@ function ago(iso: string | null): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
-function connectionBanner(conn: SyncStatusResponse['connection']): HTMLElement | null {
-  if (conn.status === 'active') return null;
-  const text =
-    conn.status === 'reconnect_needed'
-      ? 'Oura rejected the stored grant (revoked or expired). Reconnect with `snowtorch connect`, then sync again.'
-      : 'No Oura account is connected. Connect one with `snowtorch connect` (or run `npm run demo` for simulated data).';
-  return h(
-    'div',
-    { class: 'banner warn', role: 'alert' },
-    h('strong', {}, conn.status === 'reconnect_needed' ? 'Oura disconnected. ' : 'Not connected. '),
-    text,
+const OAUTH_OUTCOMES: Record<string, { ok: boolean; text: string }> = {
+  connected: { ok: true, text: 'Oura connected. Fetching your history has started below.' },
+  state_mismatch: {
+    ok: false,
+    text: 'This Oura authorization was not started from this session, or took longer than 10 minutes. Nothing was connected: try again.',
+  },
+  denied: { ok: false, text: 'Oura access was not granted. Nothing was connected.' },
+  exchange_failed: { ok: false, text: 'Oura did not accept the authorization. Try again.' },
+  already_connected: {
+    ok: false,
+    text: 'That Oura account is already connected to another Snowtorch user.',
+  },
+};
+
+/** Connect / reconnect / disconnect Oura, with the granted scopes and what they allow. */
+function ouraCard(me: MeResponse, query: URLSearchParams | undefined): HTMLElement {
+  const outcome = OAUTH_OUTCOMES[query?.get('oauth') ?? ''];
+  const status = me.connection.status;
+  const notice = outcome
+    ? h('p', { class: `banner ${outcome.ok ? 'ok' : 'warn'}`, role: 'status' }, outcome.text)
+    : null;
+  const message = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const fail = (error: unknown) => {
+    message.textContent = error instanceof ApiRequestError ? error.message : String(error);
+    message.hidden = false;
+  };
+  const connect = h(
+    'button',
+    { type: 'button', class: 'btn primary', id: 'connect-oura' },
+    status === 'reconnect_needed' ? 'Reconnect Oura' : 'Connect Oura',
   );
+  connect.addEventListener('click', async () => {
+    connect.setAttribute('disabled', '');
+    try {
+      const { authorizeUrl } = await postJson<{ authorizeUrl: string }>('/api/oura/connect');
+      location.assign(authorizeUrl);
+    } catch (error) {
+      fail(error);
+      connect.removeAttribute('disabled');
+    }
+  });
+  if (!me.oauthAvailable) connect.setAttribute('disabled', '');
+  const body: (Node | null)[] = [notice];
+  if (status === 'none') {
+    body.push(
+      h(
+        'p',
+        { class: 'lead' },
+        me.oauthAvailable
+          ? 'No Oura account is connected. Connect yours: Oura asks which data to share, then Snowtorch fetches your history.'
+          : 'Connecting Oura is not configured on this server (OURA_CLIENT_ID, OURA_CLIENT_SECRET, SNOWTORCH_SECRET_KEY).',
+      ),
+      h('div', { class: 'oura-actions' }, connect),
+    );
+  } else {
+    const deleteData = h('input', { type: 'checkbox', id: 'delete-data' });
+    const disconnect = h(
+      'button',
+      { type: 'button', class: 'btn', id: 'disconnect-oura' },
+      'Disconnect Oura',
+    );
+    disconnect.addEventListener('click', async () => {
+      disconnect.setAttribute('disabled', '');
+      try {
+        await postJson('/api/oura/disconnect', { deleteData: deleteData.checked });
+        location.assign('/data');
+      } catch (error) {
+        fail(error);
+        disconnect.removeAttribute('disabled');
+      }
+    });
+    if (status === 'reconnect_needed') {
+      body.push(
+        h(
+          'p',
+          { class: 'banner warn', role: 'alert' },
+          h('strong', {}, 'Reconnect needed. '),
+          'Oura rejected the stored grant (revoked or expired). Your stored data stays; reconnect to fetch new data.',
+        ),
+      );
+    }
+    body.push(
+      h(
+        'dl',
+        { class: 'scopes' },
+        h('dt', {}, 'Granted scopes'),
+        h('dd', { id: 'granted-scopes' }, me.connection.scopes.join(', ') || 'none'),
+        h('dt', {}, 'Data types allowed'),
+        h('dd', {}, me.dataTypes.granted.map(titleCase).join(', ') || 'none'),
+        me.dataTypes.missing.length ? h('dt', {}, 'Not allowed (skipped)') : null,
+        me.dataTypes.missing.length
+          ? h('dd', { class: 'muted' }, me.dataTypes.missing.map(titleCase).join(', '))
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'oura-actions' },
+        status === 'reconnect_needed' ? connect : null,
+        disconnect,
+        h('label', { class: 'check' }, deleteData, 'Also delete my stored Oura data'),
+      ),
+    );
+  }
+  body.push(message);
+  return card('Oura connection', ...body);
 }
 
 function progressView(job: SyncJobView | null): HTMLElement {
@@ -77,6 +170,7 @@ export async function renderData(
   main: HTMLElement,
   me: MeResponse,
   signal: AbortSignal,
+  query?: URLSearchParams,
 ): Promise<void> {
   const button = h('button', { type: 'button', class: 'btn primary', id: 'sync-now' }, 'Sync now');
   const progressEl = h('div', {});
@@ -84,6 +178,7 @@ export async function renderData(
   const coverageEl = h('div', {}, loading());
   main.replaceChildren(
     pageHeader('Data & sync', 'What is stored, what is missing, and syncing with Oura', button),
+    ouraCard(me, query),
     card('Sync', progressEl),
     card('Coverage, last 12 months', coverageEl),
     statusEl,
@@ -92,11 +187,7 @@ export async function renderData(
   let polling = false;
   const showStatus = async () => {
     const status = await getJson<SyncStatusResponse>('/api/sync/status', signal);
-    progressEl.replaceChildren(
-      ...[connectionBanner(status.connection), progressView(status.job)].filter(
-        (x): x is HTMLElement => x !== null,
-      ),
-    );
+    progressEl.replaceChildren(progressView(status.job));
     button.toggleAttribute(
       'disabled',
       status.job?.state === 'running' || status.connection.status === 'none',
@@ -192,15 +283,19 @@ export async function renderData(
   const poll = async () => {
     if (polling) return;
     polling = true;
+    let sawRunning = false;
     try {
       while (!signal.aborted) {
         const status = await showStatus();
         if (status.job?.state !== 'running') break;
+        sawRunning = true;
         await new Promise((r) => setTimeout(r, 1000));
       }
     } finally {
       polling = false;
     }
+    // New nights arrived: other pages must not reuse the stored span they knew.
+    if (sawRunning) window.dispatchEvent(new Event('snowtorch:data-changed'));
     if (!signal.aborted) void loadCoverage();
   };
   button.addEventListener('click', async () => {
@@ -233,5 +328,4 @@ export async function renderData(
   } catch (error) {
     if (!signal.aborted) statusEl.replaceChildren(errorState(error));
   }
-  void me;
 }

@@ -224,7 +224,9 @@ export async function renderNight(
         me.syncRunning
           ? 'A sync is running: nights appear here as soon as they are stored.'
           : 'Connect your Oura account and run a sync, then your nights appear here.',
-        h('a', { class: 'btn', href: '/data' }, 'Data & sync'),
+        me.connection.status === 'none'
+          ? h('a', { class: 'btn primary', href: '/data' }, 'Connect Oura')
+          : h('a', { class: 'btn', href: '/data' }, 'Data & sync'),
       ),
     );
     return;

@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createInvite } from '../../accounts/links.ts';
+import { deleteAccount, listAccounts } from '../../db/accounts.ts';
+import { listAudit, recordAudit } from '../../db/auditLog.ts';
+import { listOpenInvites } from '../../db/authTokens.ts';
+import { listConnections } from '../../db/connections.ts';
+import { requireOwner } from '../auth/session.ts';
+import { ApiError, NotFoundError } from '../errors.ts';
+import { type ApiContext, jsonResponse } from './context.ts';
+import { revokeAndForget } from './ouraConnect.ts';
+
+/** The URL people reach this server at: SNOWTORCH_PUBLIC_URL, else the request's own origin. */
+export function baseUrlOf(ctx: ApiContext, request: FastifyRequest): string {
+  return ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+export async function registerMemberRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const errors = { 403: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } } as const;
+
+  app.get(
+    '/api/members',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Owner: every account, its Oura state and open invites',
+        response: errors,
+      },
+    },
+    async (request) => {
+      requireOwner(request);
+      const [accounts, connections, invites] = await Promise.all([
+        listAccounts(ctx.db),
+        listConnections(ctx.db),
+        listOpenInvites(ctx.db),
+      ]);
+      const byUser = new Map(connections.map((c) => [c.userId, c.status]));
+      return {
+        members: accounts.map((a) => ({
+          id: a.id,
+          name: a.name,
+          role: a.role,
+          hasPassword: a.hasPassword,
+          createdAt: a.createdAt.toISOString(),
+          connection: byUser.get(a.id) ?? 'none',
+        })),
+        openInvites: invites.map((i) => ({
+          createdAt: i.createdAt.toISOString(),
+          expiresAt: i.expiresAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/members/invites',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Owner: a one-time invite link (7 days)',
+        response: { 201: jsonResponse('The invite link'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireOwner(request);
+      const invite = await createInvite(ctx.db, auth.userId, baseUrlOf(ctx, request));
+      await recordAudit(ctx.db, {
+        event: 'member_invited',
+        actorId: auth.userId,
+        actorName: auth.name,
+        ip: request.ip,
+      });
+      reply.code(201);
+      return { url: invite.url, expiresAt: invite.expiresAt.toISOString() };
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    '/api/members/:id',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Owner: remove a member with their Oura grant (revoked) and all their data',
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'integer', minimum: 1 } },
+        },
+        response: errors,
+      },
+    },
+    async (request) => {
+      const auth = requireOwner(request);
+      const id = request.params.id;
+      if (id === auth.userId)
+        throw new ApiError(400, 'cannot_remove_self', 'The owner cannot remove their own account.');
+      const account = (await listAccounts(ctx.db)).find((a) => a.id === id);
+      if (!account) throw new NotFoundError('No such member.');
+      const revoked = await revokeAndForget(ctx, id);
+      await deleteAccount(ctx.db, id);
+      ctx.clearCaches();
+      await recordAudit(ctx.db, {
+        event: 'member_removed',
+        actorId: auth.userId,
+        actorName: auth.name,
+        subject: account.name,
+        ip: request.ip,
+        details: { revoked },
+      });
+      return { removed: account.name, revoked };
+    },
+  );
+
+  app.get(
+    '/api/audit',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Owner: the latest audit log entries',
+        response: errors,
+      },
+    },
+    async (request) => {
+      requireOwner(request);
+      const rows = await listAudit(ctx.db, 200);
+      return { entries: rows.map((r) => ({ ...r, at: r.at.toISOString() })) };
+    },
+  );
+}

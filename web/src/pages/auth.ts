@@ -1,0 +1,136 @@
+import { ApiRequestError, getJson, postJson } from '../api.ts';
+import { h } from '../dom.ts';
+
+/** Setup (first start), login and invite pages: shown instead of the dashboard until logged in. */
+
+function field(label: string, input: HTMLInputElement): HTMLElement {
+  return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+function input(name: string, type: string, autocomplete: string): HTMLInputElement {
+  return h('input', {
+    name,
+    type,
+    autocomplete,
+    required: true,
+    class: 'text-input',
+    maxlength: type === 'password' ? '256' : '40',
+    ...(type === 'password' ? { minlength: '10' } : {}),
+  });
+}
+
+function authForm(opts: {
+  title: string;
+  lead: string;
+  submit: string;
+  newPassword: boolean;
+  notice?: string | null;
+  onSubmit: (name: string, password: string) => Promise<void>;
+}): HTMLElement {
+  const name = input('name', 'text', 'username');
+  const password = input(
+    'password',
+    'password',
+    opts.newPassword ? 'new-password' : 'current-password',
+  );
+  if (!opts.newPassword) password.removeAttribute('minlength');
+  const message = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'submit', class: 'btn primary' }, opts.submit);
+  const form = h(
+    'form',
+    { class: 'auth-form card', novalidate: false },
+    h('h1', {}, opts.title),
+    h('p', { class: 'lead' }, opts.lead),
+    opts.notice ? h('p', { class: 'banner warn' }, opts.notice) : null,
+    field('Name', name),
+    field(opts.newPassword ? 'Password (at least 10 characters)' : 'Password', password),
+    message,
+    button,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.setAttribute('disabled', '');
+    message.hidden = true;
+    try {
+      await opts.onSubmit(name.value.trim(), password.value);
+      location.assign('/night');
+    } catch (error) {
+      message.textContent =
+        error instanceof ApiRequestError ? error.message : 'Something went wrong. Try again.';
+      message.hidden = false;
+      button.removeAttribute('disabled');
+      password.select();
+    }
+  });
+  return h('div', { class: 'auth-page' }, form);
+}
+
+export function renderSetup(main: HTMLElement): void {
+  main.replaceChildren(
+    authForm({
+      title: 'Welcome to Snowtorch',
+      lead: 'Create the owner account. The owner invites the rest of the household; everyone connects their own ring and sees only their own data.',
+      submit: 'Create owner account',
+      newPassword: true,
+      onSubmit: async (name, password) => {
+        await postJson('/api/auth/setup', { name, password });
+      },
+    }),
+  );
+}
+
+export function renderLogin(main: HTMLElement, query: URLSearchParams): void {
+  const notice =
+    query.get('link') === 'invalid'
+      ? 'That login link was already used or has expired. Ask for a new one (snowtorch users login-link NAME).'
+      : query.get('oauth') === 'session'
+        ? 'Log in again, then connect Oura.'
+        : null;
+  main.replaceChildren(
+    authForm({
+      title: 'Log in',
+      lead: 'Log in to see your sleep data.',
+      submit: 'Log in',
+      newPassword: false,
+      notice,
+      onSubmit: async (name, password) => {
+        await postJson('/api/auth/login', { name, password });
+      },
+    }),
+  );
+}
+
+export async function renderInvite(main: HTMLElement, token: string): Promise<void> {
+  const { valid } = await getJson<{ valid: boolean }>(`/api/invites/${encodeURIComponent(token)}`);
+  if (!valid) {
+    main.replaceChildren(
+      h(
+        'div',
+        { class: 'auth-page' },
+        h(
+          'div',
+          { class: 'card auth-form' },
+          h('h1', {}, 'Invite link not valid'),
+          h(
+            'p',
+            { class: 'lead' },
+            'This invite was already used or has expired. Ask the owner for a new one.',
+          ),
+          h('a', { class: 'btn', href: '/login' }, 'Log in'),
+        ),
+      ),
+    );
+    return;
+  }
+  main.replaceChildren(
+    authForm({
+      title: 'Join Snowtorch',
+      lead: 'You were invited. Choose a name and a password; then connect your own Oura ring.',
+      submit: 'Create my account',
+      newPassword: true,
+      onSubmit: async (name, password) => {
+        await postJson('/api/auth/accept-invite', { token, name, password });
+      },
+    }),
+  );
+}
