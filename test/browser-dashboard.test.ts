@@ -187,6 +187,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a browser', () => {
     await page.locator('.coverage-month').first().waitFor();
     expect(await page.locator('.cov.cov-data').count()).toBeGreaterThan(300);
     expect(await page.locator('.runs > li').first().textContent()).toContain('succeeded');
+    // No webhooks in this setup: the Live updates card says polling carries the updates.
+    await page.locator('#live-updates').waitFor();
+    expect(await page.locator('#live-updates').getAttribute('data-state')).toBe('none');
+    expect(await page.locator('#live-updates').textContent()).toContain('Webhooks not set up');
+    expect(await page.locator('#export-data').getAttribute('href')).toBe('/api/export');
     await page.locator('#sync-now').click();
     await page
       .locator('.progress-block p')

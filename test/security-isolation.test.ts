@@ -36,6 +36,8 @@ const DATA_URLS = [
   `/api/coverage?range=30d&end=${END}`,
   '/api/sync/status',
   '/api/sync/progress',
+  '/api/webhooks/health',
+  '/api/export',
 ];
 
 /** Volatile fields (timestamps relative to now, CSRF tokens) left out of comparisons. */
@@ -167,6 +169,7 @@ describe('SQL metacharacters in every parameter', () => {
       (v: string) => `/api/heartrate?day=${v}`,
       (v: string) => `/api/workouts?end=${v}`,
       (v: string) => `/api/coverage?start=${v}`,
+      (v: string) => `/api/export?types=${v}`,
       (v: string) => `/api/invites/${v}`,
       (v: string) => `/login/link?token=${v}`,
       (v: string) => `/oauth/callback?code=${v}&state=${v}`,

@@ -256,3 +256,23 @@ export interface SyncStatusResponse {
   invalidDocuments: number;
   job: SyncJobView | null;
 }
+
+/** GET /api/webhooks/health: are Oura webhooks delivering? Polling runs whatever the state. */
+export interface WebhookHealthResponse {
+  /**
+   * 'none': no subscriptions (the common case: polling only); 'ok'; 'silent': no delivery for
+   * 48 h while subscribed; 'expired': every subscription expired.
+   */
+  state: 'none' | 'ok' | 'silent' | 'expired';
+  /** Minutes between scheduled syncs (0: no periodic syncs). */
+  pollIntervalMinutes: number;
+  subscriptions: number;
+  activeSubscriptions: number;
+  /** Soonest expiry among unexpired subscriptions; when all expired, the latest; ISO or null. */
+  nextExpiry: string | null;
+  /** An active subscription expires within 7 days (`snowtorch webhooks sync` renews it). */
+  expiresSoon: boolean;
+  /** Last delivery received by this server (any member or type), ISO, or null. */
+  lastEventAt: string | null;
+  eventsLast24h: number;
+}

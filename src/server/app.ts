@@ -15,12 +15,14 @@ import { registerOpenApi } from './openapi.ts';
 import { registerResponseCache } from './responseCache.ts';
 import { type ApiContext, createMemo, createOverviewCache } from './routes/context.ts';
 import { registerDataRoutes } from './routes/data.ts';
+import { registerExportRoutes } from './routes/export.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerMemberRoutes } from './routes/members.ts';
 import { registerNightRoutes } from './routes/nights.ts';
 import { registerOuraConnectRoutes } from './routes/ouraConnect.ts';
 import { registerTrendRoutes } from './routes/trends.ts';
+import { registerWebhookHealthRoutes } from './routes/webhooks.ts';
 import { registerWorkoutRoutes } from './routes/workouts.ts';
 import { registerSecurity } from './security.ts';
 import { createSyncRunner } from './syncJobs.ts';
@@ -31,8 +33,6 @@ export interface AppDeps {
   readonly config: Config;
   readonly db: Db;
   readonly logger?: Logger | false;
-  /** No longer used: every request acts for its logged-in user. Kept for older callers. */
-  readonly userName?: string;
   /** Engine context for "Sync now"; without it POST /api/sync answers 503 sync_unavailable. */
   readonly sync?: SyncContext;
   /**
@@ -104,6 +104,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerHeartRateRoutes(app, ctx);
   await registerWorkoutRoutes(app, ctx);
   await registerDataRoutes(app, ctx);
+  await registerWebhookHealthRoutes(app, ctx);
+  await registerExportRoutes(app, ctx);
   await registerWebhookRoutes(app, {
     db: deps.db,
     config: deps.config,

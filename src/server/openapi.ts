@@ -18,7 +18,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'nights', description: 'One night and its naps' },
         { name: 'trends', description: 'Daily metrics over time' },
-        { name: 'data', description: 'Coverage, sync state and sync control' },
+        {
+          name: 'data',
+          description: 'Coverage, sync state and control, live updates, data export',
+        },
       ],
     },
   });

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 300;
 /** Answers that describe live state are never cached. */
-const LIVE = /^\/api\/(me|sync|members|audit|invites|auth|oura)(\/|$|\?)/;
+const LIVE = /^\/api\/(me|sync|members|audit|invites|auth|oura|webhooks|export)(\/|$|\?)/;
 
 /** Answers are per user: the key is the logged-in user's id and the URL. */
 function keyOf(request: FastifyRequest): string | null {

@@ -14,8 +14,6 @@ export interface ServeDashboardOptions {
   config: Config;
   db: Db;
   logger?: Logger | false;
-  /** Served user (default: SNOWTORCH_USER, else the first user). */
-  userName?: string;
   /** Engine context for the dashboard's "Sync now" button. */
   sync?: SyncContext;
   /** Wakes the scheduler's worker when a webhook delivery queued work. */
@@ -38,12 +36,10 @@ export interface RunningDashboard {
  */
 export async function serveDashboard(opts: ServeDashboardOptions): Promise<RunningDashboard> {
   const webDir = await ensureWebBuild(opts.logger);
-  const userName = opts.userName ?? process.env.SNOWTORCH_USER?.trim() ?? undefined;
   const app = await createApp({
     config: opts.config,
     db: opts.db,
     ...(opts.logger === undefined ? {} : { logger: opts.logger }),
-    ...(userName ? { userName } : {}),
     ...(opts.sync ? { sync: opts.sync } : {}),
     ...(opts.onWebhookQueued ? { onWebhookQueued: opts.onWebhookQueued } : {}),
     webDir,
@@ -87,7 +83,6 @@ export async function serveDashboardUntilSignal(opts: {
     config: opts.config,
     db: opts.database.db,
     logger: opts.logger ?? false,
-    ...(opts.userName ? { userName: opts.userName } : {}),
     ...(sync ? { sync } : {}),
   });
   // One click into the dashboard: a one-time login link (no default password anywhere).

@@ -19,7 +19,6 @@ Serves the dashboard and JSON API (OpenAPI docs at /api/docs, metrics at /metric
   SNOWTORCH_HOST          address to bind (default 127.0.0.1)
   SNOWTORCH_PORT          port (default 3000)
   SNOWTORCH_ALLOW_REMOTE  must be "true" to bind anything but loopback (e.g. 0.0.0.0 in a container)
-  SNOWTORCH_USER          the user to show (default: the first user)
   SNOWTORCH_SYNC_INTERVAL_MINUTES  incremental sync of every connected user (default 60; 0: off)
   SNOWTORCH_PUBLIC_URL    https URL Oura's webhooks reach (POST /webhooks/oura); subscriptions
                           are renewed daily when set (create them with snowtorch webhooks sync)

@@ -3,6 +3,7 @@ import type {
   MeResponse,
   SyncJobView,
   SyncStatusResponse,
+  WebhookHealthResponse,
 } from '../../../src/server/apiTypes.ts';
 import { ApiRequestError, getJson, postJson } from '../api.ts';
 import { coverageCalendar } from '../charts/svgCharts.ts';
@@ -137,6 +138,62 @@ function ouraCard(me: MeResponse, query: URLSearchParams | undefined): HTMLEleme
   return card('Oura connection', ...body);
 }
 
+const LIVE_STATES: Record<WebhookHealthResponse['state'], { pill: string; label: string }> = {
+  none: { pill: 'muted', label: 'Polling only' },
+  ok: { pill: 'succeeded', label: 'Working' },
+  silent: { pill: 'partial', label: 'Silent' },
+  expired: { pill: 'failed', label: 'Expired' },
+};
+
+function pollText(minutes: number): string {
+  return minutes > 0 ? `Snowtorch polls every ${minutes} minutes` : 'syncs run only when started';
+}
+
+/** Oura webhooks: usually not set up (polling alone is the normal case), else whether they arrive. */
+function liveUpdatesView(health: WebhookHealthResponse): HTMLElement {
+  const state = LIVE_STATES[health.state];
+  const headline =
+    health.state === 'none'
+      ? `Webhooks not set up — ${pollText(health.pollIntervalMinutes)}`
+      : health.state === 'ok'
+        ? `Webhooks are delivering; ${pollText(health.pollIntervalMinutes)} as a fallback`
+        : health.state === 'silent'
+          ? 'No webhook event for 48 h — polling continues'
+          : 'Every webhook subscription has expired — polling continues (snowtorch webhooks sync renews them)';
+  return h(
+    'div',
+    { id: 'live-updates', 'data-state': health.state },
+    h(
+      'p',
+      { class: 'live-state' },
+      h('span', { class: `pill ${state.pill}` }, state.label),
+      h('span', {}, headline),
+    ),
+    health.state === 'none'
+      ? null
+      : h(
+          'dl',
+          { class: 'scopes' },
+          h('dt', {}, 'Subscriptions'),
+          h(
+            'dd',
+            {},
+            `${health.activeSubscriptions} active of ${health.subscriptions}`,
+            health.nextExpiry
+              ? ` · ${health.activeSubscriptions ? 'next expires' : 'expired'} ${when(health.nextExpiry)}`
+              : '',
+            health.expiresSoon
+              ? h('span', { class: 'muted' }, ' (renewed by webhooks sync)')
+              : null,
+          ),
+          h('dt', {}, 'Last event'),
+          h('dd', { title: when(health.lastEventAt) }, ago(health.lastEventAt)),
+          h('dt', {}, 'Events, last 24 h'),
+          h('dd', {}, health.eventsLast24h.toLocaleString('en')),
+        ),
+  );
+}
+
 function progressView(job: SyncJobView | null): HTMLElement {
   if (!job) return h('p', { class: 'muted' }, 'No sync has run since the server started.');
   const pct = job.total ? Math.round((job.done / job.total) * 100) : 0;
@@ -176,10 +233,23 @@ export async function renderData(
   const progressEl = h('div', {});
   const statusEl = h('div', {}, loading());
   const coverageEl = h('div', {}, loading());
+  const liveEl = h('div', {}, loading());
+  // A plain download: the browser streams the NDJSON to disk with the session cookie.
+  const exportLink = h(
+    'a',
+    { class: 'btn', id: 'export-data', href: '/api/export', download: true },
+    'Export my data',
+  );
   main.replaceChildren(
-    pageHeader('Data & sync', 'What is stored, what is missing, and syncing with Oura', button),
+    pageHeader(
+      'Data & sync',
+      'What is stored, what is missing, and syncing with Oura',
+      exportLink,
+      button,
+    ),
     ouraCard(me, query),
     card('Sync', progressEl),
+    card('Live updates', liveEl),
     card('Coverage, last 12 months', coverageEl),
     statusEl,
   );
@@ -323,8 +393,17 @@ export async function renderData(
       if (!signal.aborted) coverageEl.replaceChildren(errorState(error));
     }
   };
+  const loadLive = async () => {
+    try {
+      liveEl.replaceChildren(
+        liveUpdatesView(await getJson<WebhookHealthResponse>('/api/webhooks/health', signal)),
+      );
+    } catch (error) {
+      if (!signal.aborted) liveEl.replaceChildren(errorState(error));
+    }
+  };
   try {
-    await Promise.all([poll(), loadCoverage()]);
+    await Promise.all([poll(), loadCoverage(), loadLive()]);
   } catch (error) {
     if (!signal.aborted) statusEl.replaceChildren(errorState(error));
   }
