@@ -4,16 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from '../../config/env.ts';
-import { createTokenCipher } from '../../crypto/tokenCipher.ts';
-import { saveConnection } from '../../db/connections.ts';
 import { type Db, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { getOrCreateUser, type User } from '../../db/users.ts';
-import { createOuraClient } from '../../oura/client.ts';
 import { OuraError } from '../../oura/errors.ts';
-import { buildAuthorizeUrl, exchangeCode, grantsScope } from '../../oura/oauth.ts';
+import { buildAuthorizeUrl, grantsScope } from '../../oura/oauth.ts';
 import { OURA_SCOPES } from '../../oura/routes.ts';
-import { staticTokenProvider } from '../../sync/tokenStore.ts';
+import { redeemAuthorizationCode, saveGrant } from '../../sync/grant.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const DEFAULT_PORT = 8765;
@@ -100,7 +97,6 @@ function reply(res: ServerResponse, status: number, title: string, text: string)
 export async function connectUser(opts: ConnectUserOptions): Promise<ConnectResult> {
   const oauth = requireOAuthConfig(opts.config);
   const state = randomBytes(24).toString('base64url');
-  const cipher = createTokenCipher([oauth.secretKey]);
   const log = opts.logger;
 
   return new Promise<ConnectResult>((resolve, reject) => {
@@ -163,31 +159,15 @@ export async function connectUser(opts: ConnectUserOptions): Promise<ConnectResu
         return;
       }
       try {
-        const tokens = await exchangeCode(
-          {
-            tokenUrl: opts.config.oura.tokenUrl,
-            clientId: oauth.clientId,
-            clientSecret: oauth.clientSecret,
-          },
+        const { tokens, ouraUserId } = await redeemAuthorizationCode(
+          opts.config,
+          { clientId: oauth.clientId, clientSecret: oauth.clientSecret },
           { code, redirectUri },
         );
-        const client = createOuraClient({
-          baseUrl: opts.config.oura.apiBaseUrl,
-          tokens: staticTokenProvider(tokens.accessToken),
-          maxRetries: 2,
-        });
-        const info = await client.personalInfo();
         // Users can untick scopes [AUTH]; without a `scope` in the answer assume the request.
         const scopes = tokens.scopes ?? [...(opts.scopes ?? OURA_SCOPES)];
         const user = await getOrCreateUser(opts.db, opts.userName);
-        await saveConnection(opts.db, {
-          userId: user.id,
-          ouraUserId: info.id,
-          accessTokenEnc: cipher.encrypt(tokens.accessToken),
-          refreshTokenEnc: tokens.refreshToken ? cipher.encrypt(tokens.refreshToken) : null,
-          accessExpiresAt: tokens.expiresAt,
-          scopes,
-        });
+        await saveGrant(opts.db, oauth.secretKey, { userId: user.id, ouraUserId, tokens, scopes });
         reply(
           res,
           200,
@@ -196,7 +176,7 @@ export async function connectUser(opts: ConnectUserOptions): Promise<ConnectResu
         );
         finish(undefined, {
           user,
-          ouraUserId: info.id,
+          ouraUserId,
           scopes,
           accessExpiresAt: tokens.expiresAt,
         });

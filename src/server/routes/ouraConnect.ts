@@ -4,12 +4,11 @@ import { createTokenCipher } from '../../crypto/tokenCipher.ts';
 import { deleteUserData } from '../../db/accounts.ts';
 import { recordAudit } from '../../db/auditLog.ts';
 import { consumeAuthToken, createAuthToken } from '../../db/authTokens.ts';
-import { findConnectionByOuraUserId, getConnection, saveConnection } from '../../db/connections.ts';
-import { createOuraClient } from '../../oura/client.ts';
+import { findConnectionByOuraUserId, getConnection } from '../../db/connections.ts';
 import { OuraError } from '../../oura/errors.ts';
-import { buildAuthorizeUrl, exchangeCode, revokeToken } from '../../oura/oauth.ts';
+import { buildAuthorizeUrl, revokeToken } from '../../oura/oauth.ts';
 import { OURA_SCOPES } from '../../oura/routes.ts';
-import { staticTokenProvider } from '../../sync/tokenStore.ts';
+import { redeemAuthorizationCode, saveGrant } from '../../sync/grant.ts';
 import { requireAuth } from '../auth/session.ts';
 import { ApiError, ConflictError } from '../errors.ts';
 import type { ApiContext } from './context.ts';
@@ -131,21 +130,12 @@ export async function registerOuraConnectRoutes(
       }
       if (error || !code) return back('denied');
       try {
-        const tokens = await exchangeCode(
-          {
-            tokenUrl: ctx.config.oura.tokenUrl,
-            clientId: oauth.clientId,
-            clientSecret: oauth.clientSecret,
-          },
+        const { tokens, ouraUserId } = await redeemAuthorizationCode(
+          ctx.config,
+          { clientId: oauth.clientId, clientSecret: oauth.clientSecret },
           { code, redirectUri: ctx.config.oura.redirectUri },
         );
-        const client = createOuraClient({
-          baseUrl: ctx.config.oura.apiBaseUrl,
-          tokens: staticTokenProvider(tokens.accessToken),
-          maxRetries: 2,
-        });
-        const info = await client.personalInfo();
-        const other = await findConnectionByOuraUserId(ctx.db, info.id);
+        const other = await findConnectionByOuraUserId(ctx.db, ouraUserId);
         if (other && other.userId !== auth.userId) {
           await revokeToken({ revokeUrl: ctx.config.oura.revokeUrl }, tokens.accessToken).catch(
             () => {},
@@ -153,15 +143,7 @@ export async function registerOuraConnectRoutes(
           return back('already_connected');
         }
         const scopes = tokens.scopes ?? [...OURA_SCOPES];
-        const cipher = createTokenCipher([oauth.key]);
-        await saveConnection(ctx.db, {
-          userId: auth.userId,
-          ouraUserId: info.id,
-          accessTokenEnc: cipher.encrypt(tokens.accessToken),
-          refreshTokenEnc: tokens.refreshToken ? cipher.encrypt(tokens.refreshToken) : null,
-          accessExpiresAt: tokens.expiresAt,
-          scopes,
-        });
+        await saveGrant(ctx.db, oauth.key, { userId: auth.userId, ouraUserId, tokens, scopes });
         ctx.clearCaches();
         await recordAudit(ctx.db, {
           event: 'connect',
