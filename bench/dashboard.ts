@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { chromium } from 'playwright-core';
 import { createLoginLink } from '../src/accounts/links.ts';
 import type { DatabaseConfig } from '../src/config/env.ts';
 import { loadConfig } from '../src/config/env.ts';
@@ -30,6 +29,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { addDays } from '../src/insights/days.ts';
 import { createApp } from '../src/server/app.ts';
 import { ensureWebBuild } from '../src/server/webBuild.ts';
+import { CHROMIUM, launchChromium } from '../test/support/chromium.ts';
 import { loadSimulatedHistory } from './dashboardData.ts';
 import { fmt, PG_BASE_URL, PRODUCT_NODE_FLAGS } from './support.ts';
 
@@ -40,7 +40,6 @@ const SEED = 42;
 const ITERATIONS = 60;
 const WARMUP = 5;
 const LOAD_SECONDS = 10;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 type Kind = 'pglite' | 'postgres';
 type Column = Kind | 'pglite-cached';
@@ -262,19 +261,7 @@ const PAGES: [string, string, number][] = [
 ];
 
 async function benchPages(url: string, cookie: string): Promise<PageRow[]> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const rows: PageRow[] = [];
   try {
     for (const [name, path, charts] of PAGES) {

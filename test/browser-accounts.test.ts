@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.ts';
 import { listAudit } from '../src/db/auditLog.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
+import { CHROMIUM, launchChromium } from './support/chromium.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
@@ -15,18 +16,7 @@ import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
  * in, and disconnecting. The Content-Security-Policy is live: a violation is a console error.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PASSWORD = 'a household password';
 
 let h: SyncHarness;
@@ -77,7 +67,7 @@ describe.skipIf(!existsSync(CHROMIUM))('accounts in a browser', () => {
       port,
       logger: false,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {

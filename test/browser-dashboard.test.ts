@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../src/accounts/links.ts';
 import type { MeResponse, NightResponse } from '../src/server/apiTypes.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
+import { CHROMIUM, launchChromium } from './support/chromium.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
@@ -14,22 +15,11 @@ import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
  * with SNOWTORCH_SCREENSHOTS=docs.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const END = '2026-11-28';
 const SHOTS =
   process.env.SNOWTORCH_SCREENSHOTS === 'docs'
     ? join(import.meta.dirname, '..', 'docs', 'screenshots')
     : join(import.meta.dirname, '..', 'test-results', 'screenshots');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let h: SyncHarness;
 let dashboard: RunningDashboard;
@@ -83,7 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a browser', () => {
       host: '127.0.0.1',
       logger: false,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     const link = await createLoginLink(h.db, user.id, dashboard.url);
     const context = await browser.newContext();
     const page = await context.newPage();

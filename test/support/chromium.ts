@@ -1,0 +1,23 @@
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium (CHROMIUM_PATH overrides); browser tests and benchmarks skip without it. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Headless, and quiet on the network: without the background-networking flags Chromium reaches
+ * for Google's hosts at every start, which this machine's closed network refuses.
+ */
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
