@@ -1,42 +1,22 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../src/accounts/secrets.ts';
+import type { DatabaseConfig } from '../src/config/env.ts';
 import { openDatabase } from '../src/db/database.ts';
-import {
-  createPostgresTestDatabase,
-  dropPostgresTestDatabase,
-  testPostgresUrl,
-} from './support/db.ts';
-import { testDatabaseKind } from './support/testDatabaseKind.ts';
+import { createCliDatabase } from './support/cliDatabase.ts';
 
 /** `snowtorch users`: list, create, reset-password, login-link and delete, as a person runs them. */
 
 const run = promisify(execFile);
 const BIN = new URL('../bin/snowtorch.js', import.meta.url).pathname;
-const onPostgres = testDatabaseKind() === 'postgres';
 
 let env: NodeJS.ProcessEnv;
+let dbConfig: DatabaseConfig;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !k.startsWith('SQL_') && k !== 'DATABASE_URL' && !k.startsWith('SNOWTORCH_'),
-    ),
-  );
-  if (onPostgres) {
-    const name = await createPostgresTestDatabase();
-    env = { ...base, DATABASE_URL: testPostgresUrl(name), LOG_LEVEL: 'silent' };
-    cleanup = () => dropPostgresTestDatabase(name);
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), 'snowtorch-users-'));
-    env = { ...base, SNOWTORCH_DATA_DIR: dir, LOG_LEVEL: 'silent' };
-    cleanup = () => rm(dir, { recursive: true, force: true });
-  }
+  ({ env, config: dbConfig, cleanup } = await createCliDatabase('users'));
   env.SNOWTORCH_PUBLIC_URL = 'http://127.0.0.1:3999';
 });
 
@@ -72,11 +52,7 @@ function withStdin(input: string, ...args: string[]) {
 }
 
 async function storedHash(name: string): Promise<string | null | undefined> {
-  const database = await openDatabase(
-    onPostgres
-      ? { kind: 'postgres', connectionString: String(env.DATABASE_URL), ssl: false }
-      : { kind: 'pglite', dataDir: `${env.SNOWTORCH_DATA_DIR}/pglite` },
-  );
+  const database = await openDatabase(dbConfig);
   try {
     const row = await database.db
       .selectFrom('app_user')

@@ -1,43 +1,23 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseConfig } from '../src/config/env.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { storeDocuments } from '../src/db/documents.ts';
 import { MIGRATIONS } from '../src/db/migrations/index.ts';
 import { fixture } from './fixtures/db/load.ts';
-import {
-  createPostgresTestDatabase,
-  dropPostgresTestDatabase,
-  testPostgresUrl,
-} from './support/db.ts';
-import { testDatabaseKind } from './support/testDatabaseKind.ts';
+import { createCliDatabase } from './support/cliDatabase.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../bin/snowtorch.js', import.meta.url).pathname;
-const onPostgres = testDatabaseKind() === 'postgres';
 
 let env: NodeJS.ProcessEnv;
+let dbConfig: DatabaseConfig;
 let cleanup: () => Promise<void>;
 
 /** The environment of a user running the CLI against a fresh database. */
 beforeAll(async () => {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !k.startsWith('SQL_') && k !== 'DATABASE_URL' && !k.startsWith('SNOWTORCH_'),
-    ),
-  );
-  if (onPostgres) {
-    const name = await createPostgresTestDatabase();
-    env = { ...base, DATABASE_URL: testPostgresUrl(name), LOG_LEVEL: 'silent' };
-    cleanup = () => dropPostgresTestDatabase(name);
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), 'snowtorch-cli-'));
-    env = { ...base, SNOWTORCH_DATA_DIR: dir, LOG_LEVEL: 'silent' };
-    cleanup = () => rm(dir, { recursive: true, force: true });
-  }
+  ({ env, config: dbConfig, cleanup } = await createCliDatabase('cli'));
 });
 afterAll(async () => {
   await cleanup?.();
@@ -64,11 +44,7 @@ describe('snowtorch migrate / rebuild', () => {
 
   it('rebuilds one user or everyone and prints the row counts', async () => {
     // Put a user with documents in the database the CLI uses.
-    const database = await openDatabase(
-      onPostgres
-        ? { kind: 'postgres', connectionString: String(env.DATABASE_URL), ssl: false }
-        : { kind: 'pglite', dataDir: `${env.SNOWTORCH_DATA_DIR}/pglite` },
-    );
+    const database = await openDatabase(dbConfig);
     try {
       const { id } = await database.db
         .insertInto('app_user')
