@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts';
 import {
   type DocumentDataType,
   reconcileDeletions,
+  type StoreResult,
   storeDocuments,
   storeTimeSeries,
   type TimeSeriesDataType,
@@ -112,11 +113,7 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
     })) {
       pages.push(page);
     }
-    const documents = pages.flatMap((p) => p.documents);
-    const invalid = pages.flatMap((p) => p.invalid);
-    counts.requests += pages.length;
-    counts.fetched += documents.length;
-    counts.invalid += invalid.length;
+    const { documents, invalid } = countFetched(counts, pages);
     const fetchedAt = job.now();
     const window = w;
 
@@ -145,18 +142,7 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
           seenIds: seenIdsOf(documents, invalid),
         });
       }
-      if (invalid.length) {
-        await insertErrorDocuments(trx, {
-          userId,
-          dataType: type,
-          documents: invalid.map((i) => ({
-            docId: docIdOf(i.document) ?? null,
-            document: i.document,
-            message: i.message,
-          })),
-          seenAt: fetchedAt,
-        });
-      }
+      await recordInvalid(trx, userId, type, invalid, fetchedAt);
       await advanceCompleteUntil(trx, {
         userId,
         dataType: type,
@@ -165,11 +151,7 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
       });
       return { stored, deleted };
     });
-    counts.inserted += stored.inserted;
-    counts.updated += stored.updated;
-    counts.unchanged += stored.unchanged;
-    counts.invalid += stored.invalid;
-    counts.deleted += deleted;
+    countStored(counts, stored, deleted);
 
     reportInvalid(job, invalid, stored.invalid);
     counts.windows += 1;
@@ -200,11 +182,7 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
 /** Store already-fetched ring configuration pages (the route has no range: fetched whole). */
 export async function storeRingConfiguration(job: TypeJob, pages: readonly Page[]): Promise<void> {
   const { counts } = job;
-  const documents = pages.flatMap((p) => p.documents);
-  const invalid = pages.flatMap((p) => p.invalid);
-  counts.requests += pages.length;
-  counts.fetched += documents.length;
-  counts.invalid += invalid.length;
+  const { documents, invalid } = countFetched(counts, pages);
   const fetchedAt = job.now();
   const { stored, deleted } = await job.db.transaction().execute(async (trx) => {
     const stored = await storeDocuments(trx, {
@@ -221,25 +199,10 @@ export async function storeRingConfiguration(job: TypeJob, pages: readonly Page[
       toDay: job.to,
       seenIds: seenIdsOf(documents, invalid),
     });
-    if (invalid.length) {
-      await insertErrorDocuments(trx, {
-        userId: job.userId,
-        dataType: 'ring_configuration',
-        documents: invalid.map((i) => ({
-          docId: docIdOf(i.document) ?? null,
-          document: i.document,
-          message: i.message,
-        })),
-        seenAt: fetchedAt,
-      });
-    }
+    await recordInvalid(trx, job.userId, 'ring_configuration', invalid, fetchedAt);
     return { stored, deleted };
   });
-  counts.inserted += stored.inserted;
-  counts.updated += stored.updated;
-  counts.unchanged += stored.unchanged;
-  counts.invalid += stored.invalid;
-  counts.deleted += deleted;
+  countStored(counts, stored, deleted);
   reportInvalid(job, invalid, stored.invalid);
   counts.windows += 1;
   job.emit({
@@ -249,4 +212,44 @@ export async function storeRingConfiguration(job: TypeJob, pages: readonly Page[
     windowsTotal: 1,
     etaSeconds: 0,
   });
+}
+
+/** Count a fetch's pages, documents and client-rejected documents; returns the two lists. */
+function countFetched(counts: TypeCounts, pages: readonly Page[]) {
+  const documents = pages.flatMap((p) => p.documents);
+  const invalid = pages.flatMap((p) => p.invalid);
+  counts.requests += pages.length;
+  counts.fetched += documents.length;
+  counts.invalid += invalid.length;
+  return { documents, invalid };
+}
+
+/** Keep the documents the client's schema check rejected, verbatim, for `status`. */
+async function recordInvalid(
+  trx: Db,
+  userId: number,
+  dataType: DataType,
+  invalid: Page['invalid'],
+  seenAt: Date,
+): Promise<void> {
+  if (!invalid.length) return;
+  await insertErrorDocuments(trx, {
+    userId,
+    dataType,
+    documents: invalid.map((i) => ({
+      docId: docIdOf(i.document) ?? null,
+      document: i.document,
+      message: i.message,
+    })),
+    seenAt,
+  });
+}
+
+/** Add a committed batch to the counts (only after its transaction committed). */
+function countStored(counts: TypeCounts, stored: StoreResult, deleted: number): void {
+  counts.inserted += stored.inserted;
+  counts.updated += stored.updated;
+  counts.unchanged += stored.unchanged;
+  counts.invalid += stored.invalid;
+  counts.deleted += deleted;
 }
