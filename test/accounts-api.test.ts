@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../src/accounts/links.ts';
+import type { MeResponse, NightResponse, SyncJobView } from '../src/api/types.ts';
 import { listAudit } from '../src/db/auditLog.ts';
 import { getConnection } from '../src/db/connections.ts';
-import type { MeResponse, NightResponse, SyncJobView } from '../src/server/apiTypes.ts';
 import { createApp } from '../src/server/app.ts';
 import {
   addMember,

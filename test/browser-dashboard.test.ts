@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../src/accounts/links.ts';
-import type { MeResponse, NightResponse } from '../src/server/apiTypes.ts';
+import type { MeResponse, NightResponse } from '../src/api/types.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
 import { CHROMIUM, launchChromium } from './support/chromium.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../src/insights/days.ts';
-import { parseOffsetMinutes } from '../src/insights/localTime.ts';
 import type {
   CoverageResponse,
   HeartRateResponse,
@@ -13,7 +11,9 @@ import type {
   TimingResponse,
   TrendResponse,
   WeekdayResponse,
-} from '../src/server/apiTypes.ts';
+} from '../src/api/types.ts';
+import { addDays } from '../src/insights/days.ts';
+import { parseOffsetMinutes } from '../src/insights/localTime.ts';
 import { createApp } from '../src/server/app.ts';
 import type { SimUserData } from '../src/simulator/data/index.ts';
 import { setupOwner, type TestSession } from './support/auth.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookHealthResponse } from '../src/api/types.ts';
 import { loadConfig } from '../src/config/env.ts';
 import type { OpenDatabase } from '../src/db/database.ts';
-import type { WebhookHealthResponse } from '../src/server/apiTypes.ts';
 import { createApp } from '../src/server/app.ts';
 import { recordWebhookEvent, saveSubscription } from '../src/sync/webhookEvents.ts';
 import { anonymous, setupOwner, type TestSession } from './support/auth.ts';

@@ -1,5 +1,5 @@
+import type { RangeKey } from '../api/types.ts';
 import { addDays, isValidDay } from '../insights/days.ts';
-import type { RangeKey } from './apiTypes.ts';
 import { ApiError } from './errors.ts';
 
 export const RANGE_KEYS: readonly RangeKey[] = ['7d', '30d', '90d', '1y', 'all'];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import type { SyncJobView } from '../api/types.ts';
 import { syncUser } from '../sync/engine.ts';
 import type { SyncContext, SyncProgressEvent } from '../sync/types.ts';
-import type { SyncJobView } from './apiTypes.ts';
 import { ApiError, ConflictError } from './errors.ts';
 
 /**

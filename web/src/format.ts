@@ -1,4 +1,4 @@
-import type { UnitKind } from '../../src/server/apiTypes.ts';
+import type { UnitKind } from '../../src/api/types.ts';
 import { settings } from './settings.ts';
 
 const DASH = '–';

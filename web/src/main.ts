@@ -1,4 +1,4 @@
-import type { MeResponse } from '../../src/server/apiTypes.ts';
+import type { MeResponse } from '../../src/api/types.ts';
 import { ApiRequestError, getJson, postJson, setCsrfToken } from './api.ts';
 import { h } from './dom.ts';
 import { renderAccount } from './pages/account.ts';

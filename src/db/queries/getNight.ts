@@ -1,13 +1,8 @@
 import { type Selectable, sql } from 'kysely';
+import type { Compared, NightResponse, SampleSeries, SleepPeriodView } from '../../api/types.ts';
 import { addDays } from '../../insights/days.ts';
 import { isoWithOffset, localClock, minutesFromLocalMidnight } from '../../insights/localTime.ts';
 import { median } from '../../insights/stats.ts';
-import type {
-  Compared,
-  NightResponse,
-  SampleSeries,
-  SleepPeriodView,
-} from '../../server/apiTypes.ts';
 import type { Db } from '../database.ts';
 import type { SleepNapView } from '../schema.ts';
 import { selectJsonRows } from './jsonRows.ts';

@@ -1,5 +1,5 @@
+import type { WorkoutView } from '../../api/types.ts';
 import { isoWithOffset } from '../../insights/localTime.ts';
-import type { WorkoutView } from '../../server/apiTypes.ts';
 import type { Db } from '../database.ts';
 import { selectJsonRows } from './jsonRows.ts';
 

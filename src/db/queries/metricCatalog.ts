@@ -1,4 +1,4 @@
-import type { MetricInfo } from '../../server/apiTypes.ts';
+import type { MetricInfo } from '../../api/types.ts';
 
 /**
  * Every daily metric the dashboard can chart, and where it lives. `source` and `expr` are fixed

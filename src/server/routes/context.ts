@@ -59,7 +59,7 @@ export async function userAndOverview(
   return { user, overview: await ctx.overviews.get(user.id) };
 }
 
-/** A loose object schema for documentation: responses are typed in apiTypes.ts. */
+/** A loose object schema for documentation: responses are typed in src/api/types.ts. */
 export function jsonResponse(description: string, properties: Record<string, unknown> = {}) {
   return { description, type: 'object', additionalProperties: true, properties } as const;
 }

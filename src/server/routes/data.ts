@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { getCoverage } from '../../db/queries/getCoverage.ts';
-import { listRuns } from '../../db/syncRuns.ts';
-import { addDays } from '../../insights/days.ts';
-import { getUserStatus } from '../../sync/status.ts';
 import type {
   CoverageResponse,
   CoverageStatus,
   SyncJobView,
   SyncStatusResponse,
-} from '../apiTypes.ts';
+} from '../../api/types.ts';
+import { getCoverage } from '../../db/queries/getCoverage.ts';
+import { listRuns } from '../../db/syncRuns.ts';
+import { addDays } from '../../insights/days.ts';
+import { getUserStatus } from '../../sync/status.ts';
 import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 

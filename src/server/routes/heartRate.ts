@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { HeartRateResponse } from '../../api/types.ts';
 import { getDayHeartRate } from '../../db/queries/getDayHeartRate.ts';
 import { addDays, isValidDay } from '../../insights/days.ts';
 import { minMaxBuckets, type Point } from '../../insights/downsample.ts';
 import { mean } from '../../insights/stats.ts';
-import type { HeartRateResponse } from '../apiTypes.ts';
 import { ApiError } from '../errors.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 import { MAX_CHART_POINTS } from './trends.ts';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { MeResponse } from '../../api/types.ts';
 import { hasOwner } from '../../db/accounts.ts';
 import { METRICS, metricInfo } from '../../db/queries/metricCatalog.ts';
 import { grantsScope } from '../../oura/oauth.ts';
 import { DATA_TYPES, ROUTES } from '../../oura/routes.ts';
-import type { MeResponse } from '../apiTypes.ts';
 import { csrfTokenFor } from '../auth/session.ts';
 import { type ApiContext, jsonResponse } from './context.ts';
 

@@ -1,4 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type {
+  StagesResponse,
+  TimingResponse,
+  TrendResponse,
+  WeekdayResponse,
+} from '../../api/types.ts';
 import { getDailyValues } from '../../db/queries/getDailyValues.ts';
 import { getStages } from '../../db/queries/getStages.ts';
 import { getTiming } from '../../db/queries/getTiming.ts';
@@ -9,12 +15,6 @@ import { sleepRegularity } from '../../insights/regularity.ts';
 import { baselineBand, rollingMean } from '../../insights/rolling.ts';
 import { mean, median } from '../../insights/stats.ts';
 import { weekdayPattern } from '../../insights/weekday.ts';
-import type {
-  StagesResponse,
-  TimingResponse,
-  TrendResponse,
-  WeekdayResponse,
-} from '../apiTypes.ts';
 import { NotFoundError } from '../errors.ts';
 import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { WebhookHealthResponse } from '../../api/types.ts';
 import { getWebhookHealth } from '../../sync/webhookHealth.ts';
-import type { WebhookHealthResponse } from '../apiTypes.ts';
 import { type ApiContext, jsonResponse } from './context.ts';
 
 export async function registerWebhookHealthRoutes(

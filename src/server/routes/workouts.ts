@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { WorkoutsResponse } from '../../api/types.ts';
 import { getWorkouts } from '../../db/queries/getWorkouts.ts';
 import { addDays } from '../../insights/days.ts';
-import type { WorkoutsResponse } from '../apiTypes.ts';
 import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 

@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import type { SampleSeries, SleepPeriodView } from '../../../src/server/apiTypes.ts';
+import type { SampleSeries, SleepPeriodView } from '../../../src/api/types.ts';
 import { h } from '../dom.ts';
 import { fmtInstant } from '../format.ts';
 import { SERIES, STAGES, stageByCode } from './palette.ts';

@@ -1,4 +1,4 @@
-import type { CoverageResponse, CoverageStatus, UnitKind } from '../../../src/server/apiTypes.ts';
+import type { CoverageResponse, CoverageStatus, UnitKind } from '../../../src/api/types.ts';
 import { h, onWidth, s } from '../dom.ts';
 import { axisValue, fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
 import { sequential } from './palette.ts';

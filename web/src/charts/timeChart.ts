@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { UnitKind } from '../../../src/server/apiTypes.ts';
+import type { UnitKind } from '../../../src/api/types.ts';
 import { onWidth } from '../dom.ts';
 import { axisValue, fmtInstant, fmtShortDay, fmtValue, monthName } from '../format.ts';
 import { cssVar } from './palette.ts';

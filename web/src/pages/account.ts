@@ -1,4 +1,4 @@
-import type { MeResponse } from '../../../src/server/apiTypes.ts';
+import type { MeResponse } from '../../../src/api/types.ts';
 import { ApiRequestError, postJson } from '../api.ts';
 import { h } from '../dom.ts';
 import { card, pageHeader } from '../ui.ts';

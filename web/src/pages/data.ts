@@ -4,7 +4,7 @@ import type {
   SyncJobView,
   SyncStatusResponse,
   WebhookHealthResponse,
-} from '../../../src/server/apiTypes.ts';
+} from '../../../src/api/types.ts';
 import { ApiRequestError, getJson, postJson } from '../api.ts';
 import { coverageCalendar } from '../charts/svgCharts.ts';
 import { h } from '../dom.ts';

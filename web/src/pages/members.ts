@@ -1,4 +1,4 @@
-import type { MeResponse } from '../../../src/server/apiTypes.ts';
+import type { MeResponse } from '../../../src/api/types.ts';
 import { deleteJson, getJson, postJson } from '../api.ts';
 import { h } from '../dom.ts';
 import { card, errorState, pageHeader } from '../ui.ts';

@@ -1,4 +1,4 @@
-import type { HeartRateResponse, MeResponse, NightResponse } from '../../../src/server/apiTypes.ts';
+import type { HeartRateResponse, MeResponse, NightResponse } from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
 import { SERIES } from '../charts/palette.ts';
 import { timeChart } from '../charts/timeChart.ts';

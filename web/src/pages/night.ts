@@ -4,7 +4,7 @@ import type {
   NightResponse,
   SleepPeriodView,
   UnitKind,
-} from '../../../src/server/apiTypes.ts';
+} from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
 import { nightCharts, stageStrip } from '../charts/nightCharts.ts';
 import { STAGES } from '../charts/palette.ts';

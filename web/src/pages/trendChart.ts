@@ -1,4 +1,4 @@
-import type { MetricInfo, RangeKey, TrendResponse } from '../../../src/server/apiTypes.ts';
+import type { MetricInfo, RangeKey, TrendResponse } from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
 import { SERIES } from '../charts/palette.ts';
 import { daySeconds, timeChart } from '../charts/timeChart.ts';

@@ -4,7 +4,7 @@ import type {
   TimingResponse,
   TrendResponse,
   WeekdayResponse,
-} from '../../../src/server/apiTypes.ts';
+} from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
 import { STAGES } from '../charts/palette.ts';
 import { calendarHeatmap, stackedBars, timingBars, weekdayBars } from '../charts/svgCharts.ts';

@@ -1,4 +1,4 @@
-import type { MeResponse, WorkoutsResponse } from '../../../src/server/apiTypes.ts';
+import type { MeResponse, WorkoutsResponse } from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
 import { SERIES } from '../charts/palette.ts';
 import { simpleBars } from '../charts/svgCharts.ts';
