@@ -78,8 +78,15 @@ export async function openDatabase(
       }) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client's network error must not crash the process; the next query reports it.
+  // A connection's network error (server restart, failover, pg_terminate_backend,
+  // idle_session_timeout) must never crash the process: an idle client's reaches the pool, a
+  // checked-out client's (a transaction, the sync lock's session) reaches its own listener. The
+  // query in flight, or the next one on that client, fails with the error; the pool then drops
+  // the client and opens a new connection for later queries.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -15,3 +15,17 @@ export class InvalidSyncOptionsError extends Error {
     this.name = 'InvalidSyncOptionsError';
   }
 }
+
+/**
+ * The database session holding a user's sync lock ended mid-run (server restart, failover,
+ * pg_terminate_backend, a network cut): the run no longer ran alone and may have missed writes,
+ * so it counts as failed and the job queue runs it again.
+ */
+export class SyncConnectionLostError extends Error {
+  readonly userId: number;
+  constructor(userId: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SyncConnectionLostError';
+    this.userId = userId;
+  }
+}
