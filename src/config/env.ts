@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -36,8 +37,12 @@ export interface Config {
   readonly sync: { readonly intervalMinutes: number };
   /** Public https URL of this server (webhook callbacks arrive at `<publicUrl>/webhooks/oura`). */
   readonly publicUrl: string | undefined;
-  /** Fastify `trustProxy`: believe X-Forwarded-* from a reverse proxy (nginx terminating TLS). */
-  readonly trustProxy: boolean | string;
+  /**
+   * Fastify `trustProxy`: the reverse proxies (nginx terminating TLS) whose X-Forwarded-* headers
+   * are believed, as a list for proxy-addr ("loopback", addresses, CIDRs), or false. Only a
+   * trusted peer's own hop of X-Forwarded-For is taken; a chain the client wrote is not.
+   */
+  readonly trustProxy: false | string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -130,8 +135,9 @@ const envSchema = z.object({
   SNOWTORCH_TRUST_PROXY: z
     .string()
     .trim()
-    .regex(/^(true|false|loopback|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
-      message: 'must be true, false, loopback, or comma-separated proxy addresses/CIDRs',
+    .refine((v) => v === 'true' || v === 'false' || v.split(',').every(isProxyEntry), {
+      message:
+        'must be true (a proxy on this machine), false, or comma-separated proxy addresses/CIDRs and "loopback"',
     })
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -143,10 +149,29 @@ export function decodeKey(value: string): Buffer | undefined {
   return b.length === 32 ? b : undefined;
 }
 
-function parseTrustProxy(value: string): boolean | string {
-  if (value === 'true') return true;
+/** One trusted proxy: "loopback", an IP address, or a CIDR block. */
+function isProxyEntry(raw: string): boolean {
+  const entry = raw.trim();
+  if (entry === 'loopback') return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `true` means a proxy on this machine (loopback), never "every hop": trusting every hop would
+ * take the client's own X-Forwarded-For, and with it any address an attacker likes (login
+ * lockout and rate limits are per address). A proxy elsewhere is named by its address.
+ */
+function parseTrustProxy(value: string): false | string {
   if (value === 'false') return false;
-  return value;
+  if (value === 'true') return 'loopback';
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .join(',');
 }
 
 /** Parse the environment; throws ConfigError naming every bad variable. */
