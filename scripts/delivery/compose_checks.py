@@ -86,6 +86,33 @@ check("app runs without root capabilities, read-only", services["app"].get("cap_
       and services["app"].get("read_only") is True)
 check("app gets SNOWTORCH_SECRET_KEY from .env", app_env.get("SNOWTORCH_SECRET_KEY") == "0" * 64)
 
+# Behind nginx: the app believes nginx's forwarding headers and nobody else's, and knows its
+# public https address (cookies Secure, invite links and the OAuth redirect on https).
+nginx_nets = services["nginx"].get("networks") or {}
+nginx_ip = (nginx_nets.get("default") or {}).get("ipv4_address") if isinstance(nginx_nets, dict) else None
+subnets = [c.get("subnet") for c in (((cfg.get("networks") or {}).get("default") or {}).get("ipam") or {}).get("config") or []]
+check("nginx has a fixed address on a fixed subnet", bool(nginx_ip) and bool(subnets), (nginx_ip, subnets))
+if nginx_ip and subnets:
+    import ipaddress
+    check("nginx's address lies in the network's subnet",
+          ipaddress.ip_address(nginx_ip) in ipaddress.ip_network(subnets[0]), (nginx_ip, subnets))
+check("app trusts exactly nginx's address as its proxy (SNOWTORCH_TRUST_PROXY)",
+      app_env.get("SNOWTORCH_TRUST_PROXY") == nginx_ip, app_env.get("SNOWTORCH_TRUST_PROXY"))
+if "demo" in variant:
+    check("public URL and OAuth redirect are the app on localhost:3000",
+          app_env.get("SNOWTORCH_PUBLIC_URL") == "http://localhost:3000"
+          and app_env.get("OURA_REDIRECT_URI") == "http://localhost:3000/oauth/callback",
+          (app_env.get("SNOWTORCH_PUBLIC_URL"), app_env.get("OURA_REDIRECT_URI")))
+else:
+    check("app's public URL and OAuth redirect are https on SNOWTORCH_DOMAIN from .env",
+          app_env.get("SNOWTORCH_PUBLIC_URL") == "https://snowtorch.invalid"
+          and app_env.get("OURA_REDIRECT_URI") == "https://snowtorch.invalid/oauth/callback",
+          (app_env.get("SNOWTORCH_PUBLIC_URL"), app_env.get("OURA_REDIRECT_URI")))
+for name in ("app", "simulator"):
+    build = services[name].get("build") or {}
+    check(f"{name}: built from this clone's Dockerfile when SNOWTORCH_IMAGE is not set",
+          bool(build.get("context")) and build.get("dockerfile", "Dockerfile") == "Dockerfile", build)
+
 if variant.startswith("managed"):
     check("managed: app uses sslmode=require with the provider's CA",
           app_env.get("SQL_SSLMODE") == "require" and app_env.get("SQL_CA_FILE") == "/run/secrets/db-ca.crt")
