@@ -2,8 +2,9 @@
 # deploy/nginx: `nginx -t` before and after the certificate exists (a throwaway self-signed one
 # stands in for Let's Encrypt's), then nginx running for real on 127.0.0.1 high ports in front of
 # a stand-in app: ACME webroot, health page, HTTP -> HTTPS redirect, proxy headers, security
-# headers, body limit, upstream failure; and the TLS entrypoint script enabling HTTPS and
-# reloading nginx when a certificate appears.
+# headers, body limit, /metrics kept internal, upstream failure; the TLS entrypoint script
+# enabling HTTPS and reloading nginx when a certificate appears; then the real app behind it:
+# a login over TLS with a Secure cookie and the client's own address in the audit log.
 # Differences from the container, made in a scratch copy only: ports 80/443 become free high
 # ports on 127.0.0.1, the upstream is 127.0.0.1 instead of Docker's DNS name `app`, and on an
 # nginx older than 1.25.1 (Debian 12 has 1.22) the `http2 on;` line is dropped (the image runs
@@ -147,8 +148,62 @@ head -c 2000000 /dev/zero >"$T/big.bin"
 check "a request body over 1 MB is refused with 413" \
   test "$(https -o /dev/null -w '%{http_code}' -X POST --data-binary "@$T/big.bin" "https://snowtorch.invalid:$p443/api/x")" = 413
 
+check "/metrics is not served through nginx (403)" \
+  test "$(https -o /dev/null -w '%{http_code}' "https://snowtorch.invalid:$p443/metrics")" = 403
+check "nor its encoded, trailing-slash or doubled-slash variants" bash -c '
+  for path in /%6detrics /metrics/ //metrics "/metrics?x=1"; do
+    code=$(curl -sS --max-time 10 --cacert "$1/live/fullchain.pem" --resolve "snowtorch.invalid:$2:127.0.0.1" \
+      -o /dev/null -w "%{http_code}" "https://snowtorch.invalid:$2$path")
+    [ "$code" = 403 ] || { echo "$path: $code"; exit 1; }
+  done' _ "$T" "$p443"
+https -o "$T/body" -H 'X-Forwarded-For: 203.0.113.66' "https://snowtorch.invalid:$p443/"
+check "a client's own X-Forwarded-For is replaced by the address nginx saw" \
+  python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["headers"]; sys.exit(h.get("x-forwarded-for") != "127.0.0.1")' "$T/body"
+
 kill "${pids[0]}" 2>/dev/null
 sleep 0.3
 check "app down: nginx answers 502 at once (connect timeout 5 s)" \
   test "$(https -o /dev/null -w '%{http_code}' "https://snowtorch.invalid:$p443/")" = 502
+
+# The real app behind this configuration, as compose runs it (SNOWTORCH_TRUST_PROXY = nginx's
+# address, here 127.0.0.1): a browser at another address (127.0.0.2) logs in over TLS, gets a
+# Secure session cookie, and the audit log shows its address, not nginx's nor a forged one.
+# shellcheck source=scripts/bootstrap.sh
+if ! source "$DELIVERY_ROOT/scripts/bootstrap.sh" >"$T/bootstrap.log" 2>&1; then
+  not_ok "Node.js 24 and the dependencies for the app"
+  finish
+fi
+password='a password for the nginx check'
+appenv=(env SNOWTORCH_DATA_DIR="$T/app-data" SNOWTORCH_HOST=127.0.0.1 SNOWTORCH_PORT="$pup"
+  SNOWTORCH_TRUST_PROXY=127.0.0.1 SNOWTORCH_PUBLIC_URL="https://snowtorch.invalid:$p443"
+  SNOWTORCH_SYNC_INTERVAL_MINUTES=0 LOG_LEVEL=warn)
+check "the owner account is created from the terminal" \
+  bash -c 'printf "%s\n%s\n" "$1" "$1" | "${@:3}" node "$2/bin/snowtorch.js" users create owner --owner >/dev/null' \
+  _ "$password" "$DELIVERY_ROOT" "${appenv[@]}"
+"${appenv[@]}" node "$DELIVERY_ROOT/bin/snowtorch.js" serve >"$T/app.log" 2>&1 &
+pids+=($!)
+if ! wait_for_port "$pup" 180; then
+  not_ok "the app listens on 127.0.0.1:$pup"
+  tail -20 "$T/app.log"
+  finish
+fi
+browser() { https --interface 127.0.0.2 -b "$T/jar" -c "$T/jar" "$@"; }
+browser -o "$T/me.json" "https://snowtorch.invalid:$p443/api/me"
+csrf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrfToken"])' "$T/me.json" 2>/dev/null)
+# Origin as the browser sends it in production (port 443): nginx passes Host without the port.
+browser -D "$T/login.h" -o "$T/login.json" -H 'content-type: application/json' -H "x-csrf-token: $csrf" \
+  -H "origin: https://snowtorch.invalid" -H 'X-Forwarded-For: 203.0.113.66' \
+  --data "{\"name\":\"owner\",\"password\":\"$password\"}" "https://snowtorch.invalid:$p443/api/auth/login"
+check "login over TLS through nginx succeeds" grep -q '"csrfToken"' "$T/login.json"
+check "the session cookie is Secure (the app believes nginx's X-Forwarded-Proto)" \
+  grep -qiE '^set-cookie: snowtorch_session=[^;]+;.*; *secure' "$T/login.h"
+browser -o "$T/audit.json" "https://snowtorch.invalid:$p443/api/audit"
+check "the audit log records the login from the browser's own address (127.0.0.2)" \
+  python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["entries"]; sys.exit(not any(x["event"]=="login" and x["ip"]=="127.0.0.2" for x in e))' "$T/audit.json"
+check "no audit entry carries nginx's address or the forged X-Forwarded-For" \
+  python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["entries"]; sys.exit(any(x["ip"] in ("127.0.0.1","203.0.113.66") for x in e))' "$T/audit.json"
+check "the app's /metrics answers on the private side only (direct 200, through nginx 403)" \
+  bash -c 'test "$(curl -sS -o /dev/null -w "%{http_code}" "http://127.0.0.1:$1/metrics")" = 200 &&
+    test "$(curl -sS --max-time 10 --cacert "$2/live/fullchain.pem" --resolve "snowtorch.invalid:$3:127.0.0.1" \
+      -o /dev/null -w "%{http_code}" "https://snowtorch.invalid:$3/metrics")" = 403' _ "$pup" "$T" "$p443"
 finish
