@@ -28,8 +28,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
   && npm cache clean --force
 
-# The dashboard: a static Vite build (dev dependencies are needed here, and only here).
-FROM base AS web
+# The dashboard: a static Vite build (dev dependencies are needed here, and only here). Its output
+# is the same on every architecture, so a multi-platform build (amd64 + arm64) runs it once, on
+# the build machine's own platform, instead of under emulation for each target.
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS web
+WORKDIR /app
 ARG NODE_EXTRA_CA_CERTS=""
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier

@@ -52,7 +52,16 @@ check("gitlab: build job in stage build", build.get("stage") == "build")
 check("gitlab: image is tagged with the commit SHA in the project registry",
       gl.get("variables", {}).get("IMAGE") == "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA")
 bscript = "\n".join(lines(build))
-check("gitlab: build pushes the image", 'docker push "$IMAGE"' in bscript and "docker build" in bscript)
+def multi_arch(script, variables):
+    """buildx builds and pushes one image for amd64 and arm64, with QEMU for the foreign one."""
+    platforms = set(str(variables.get("PLATFORMS", "")).split(","))
+    return ({"linux/amd64", "linux/arm64"} <= platforms and "buildx build" in script
+            and '--platform "$PLATFORMS"' in script and "--push" in script and '-t "$IMAGE"' in script
+            and re.search(r"binfmt:[\w.-]*\d", script) is not None and "--install arm64" in script)
+
+
+check("gitlab: build pushes one image for amd64 and arm64 (buildx, QEMU)",
+      multi_arch(bscript, build.get("variables", {})), bscript)
 check("gitlab: registry login reads the password from stdin", "--password-stdin" in bscript)
 deploy = gl.get("deploy", {})
 check("gitlab: deploy job in stage deploy", deploy.get("stage") == "deploy")
@@ -93,8 +102,12 @@ for cmd in ("npm ci", "npm run typecheck", "npm run lint", "npm test", "npm run 
 b = jobs.get("build", {})
 check("github: build may write packages, nothing else", b.get("permissions") == {"contents": "read", "packages": "write"})
 bruns = "\n".join(s.get("run", "") for s in b.get("steps", []))
+benv = {}
+for step in b.get("steps", []):
+    benv.update(step.get("env") or {})
 check("github: image goes to ghcr.io tagged with the commit SHA",
-      "ghcr.io/" in bruns and "${GITHUB_SHA}" in bruns and 'docker push "$IMAGE"' in bruns)
+      "ghcr.io/" in bruns and "${GITHUB_SHA}" in bruns)
+check("github: build pushes one image for amd64 and arm64 (buildx, QEMU)", multi_arch(bruns, benv), bruns)
 check("github: build needs the tests", b.get("needs") in ("test", ["test"]))
 d = jobs.get("deploy", {})
 check("github: deploy may only read (repository, packages)", d.get("permissions") == {"contents": "read", "packages": "read"})
