@@ -74,7 +74,7 @@ export async function withUserSyncLock<T>(
         await sql`select set_config(name, reset_val, false)
                   from pg_settings where name = 'idle_session_timeout'`.execute(conn);
       } catch (lost) {
-        const message = `the sync lost its database connection part-way (${messageOf(lost)}); it runs again`;
+        const message = `the sync lost its database connection part-way (${messageOf(lost)}); the next run completes it`;
         try {
           await markRunConnectionLost(db, { userId, afterRunId, message });
         } catch {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,10 @@ export interface ThrowawayPostgres {
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
+}
+
+export function postgresBinariesInstalled(): boolean {
+  return existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'pg_ctl'));
 }
 
 async function freePort(): Promise<number> {
