@@ -16,9 +16,12 @@ FROM ${NODE_IMAGE} AS base
 # tini as PID 1 forwards SIGTERM to node and reaps zombies, whatever runtime starts the image.
 # Unpinned on purpose: bookworm only ships security fixes for it.
 # hadolint ignore=DL3008
+# The package lists and apt's caches (tens of MB) are dropped in the same layer, whether or not
+# the base image's apt configuration already does it.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
-  && rm -rf /var/lib/apt/lists/*
+  && apt-get clean \
+  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 WORKDIR /app
 
 # Production dependencies only: what `snowtorch serve` needs.
