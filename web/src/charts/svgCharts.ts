@@ -1,20 +1,11 @@
 import type { CoverageResponse, CoverageStatus, UnitKind } from '../../../src/api/types.ts';
 import { h, onWidth, s } from '../dom.ts';
 import { axisValue, fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
+import { durationTicks, fmtHoursMinutes, niceTicks } from './axes.ts';
 import { sequential } from './palette.ts';
 
 const DAY_MS = 86_400_000;
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-
-function niceTicks(min: number, max: number, count: number): number[] {
-  const span = max - min || 1;
-  const raw = span / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((m) => m >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) ticks.push(v);
-  return ticks;
-}
 
 /** Wraps a width-dependent SVG so it is redrawn at the container's real pixel width. */
 function responsiveSvg(label: string, draw: (width: number) => SVGSVGElement): HTMLElement {
@@ -43,19 +34,21 @@ export function stackedBars(days: string[], stacks: StackSeries[], height = 220)
     const plotH = height - top - bottom;
     const totals = days.map((_, i) => stacks.reduce((sum, st) => sum + (st.values[i] ?? 0), 0));
     const max = Math.max(3600, ...totals);
-    const ticks = niceTicks(0, max / 3600, 4);
-    const yMax = Math.max(max, (ticks[ticks.length - 1] ?? 1) * 3600);
+    const ticks = durationTicks(0, max, 4);
+    const step = (ticks[1] ?? 3600) - (ticks[0] ?? 0);
+    const yMax = Math.ceil(max / step) * step;
+    if ((ticks[ticks.length - 1] ?? 0) < yMax) ticks.push(yMax);
     const y = (v: number) => top + plotH - (v / yMax) * plotH;
     const slot = plotW / Math.max(1, days.length);
     const barW = Math.max(1, slot * 0.8);
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
     for (const t of ticks) {
       svg.append(
-        s('line', { x1: left, x2: width - 8, y1: y(t * 3600), y2: y(t * 3600), class: 'grid' }),
+        s('line', { x1: left, x2: width - 8, y1: y(t), y2: y(t), class: 'grid' }),
         s(
           'text',
-          { x: left - 6, y: y(t * 3600) + 4, 'text-anchor': 'end', class: 'tick' },
-          `${t}h`,
+          { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' },
+          fmtHoursMinutes(t),
         ),
       );
     }
@@ -94,18 +87,25 @@ function labelDays(
   slot: number,
   yPos: number,
 ): void {
-  const every = Math.max(1, Math.ceil(70 / slot));
+  const every = Math.max(1, Math.ceil(78 / slot));
   const long =
     days.length > 1 && dayMs(days[days.length - 1] ?? '') - dayMs(days[0] ?? '') > 150 * DAY_MS;
+  let lastText = '';
+  let lastX = Number.NEGATIVE_INFINITY;
   days.forEach((day, i) => {
-    if (i % every !== 0) return;
     const d = new Date(dayMs(day));
-    const text = long
-      ? `${monthName(d.getUTCMonth())} ${String(d.getUTCFullYear()).slice(2)}`
-      : fmtShortDay(day);
+    // Long spans: a label where a month starts ("Feb 2026"), never twice, never crowded.
+    const text = long ? `${monthName(d.getUTCMonth())} ${d.getUTCFullYear()}` : fmtShortDay(day);
+    if (long) {
+      if (text === lastText) return;
+      lastText = text;
+      if (i * slot - lastX < 78 || (i === 0 && d.getUTCDate() > 7)) return;
+      lastX = i * slot;
+    } else if (i % every !== 0) return;
     const x = left + i * slot + slot / 2;
     // Labels near the right edge end there instead of being cut off.
-    const anchor = x > Number(svg.getAttribute('width') ?? 0) - 28 ? 'end' : 'middle';
+    const width = Number(svg.getAttribute('width') ?? 0);
+    const anchor = x > width - 36 ? 'end' : x < left + 30 ? 'start' : 'middle';
     svg.append(s('text', { x, y: yPos, 'text-anchor': anchor, class: 'tick' }, text));
   });
 }
@@ -224,9 +224,16 @@ export function calendarHeatmap(
   const holder = h('div', {
     class: 'heatmap-scroll',
     role: 'img',
+    tabindex: '0',
     'aria-label': 'Calendar heatmap',
   });
-  queueMicrotask(() => onWidth(holder, (w) => holder.replaceChildren(draw(w))));
+  // Opens on the latest months: on a narrow screen the year scrolls back to the left.
+  queueMicrotask(() =>
+    onWidth(holder, (w) => {
+      holder.replaceChildren(draw(w));
+      holder.scrollLeft = holder.scrollWidth;
+    }),
+  );
   const scale = h(
     'div',
     { class: 'heatmap-scale' },
@@ -243,25 +250,30 @@ export function calendarHeatmap(
 
 const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** Mean per weekday as horizontal bars, weekend bars highlighted. */
+/**
+ * Mean per weekday as horizontal bars from zero (scores and percentages on their full 0–100
+ * scale), so bar lengths compare honestly; weekend rows are named, not coloured differently.
+ */
 export function weekdayBars(
   weekdays: { weekday: number; mean: number | null; count: number }[],
   unit: UnitKind,
 ): HTMLElement {
-  const means = weekdays.map((w) => w.mean ?? 0);
-  const lo = Math.min(...means.filter((m) => m > 0));
-  const hi = Math.max(...means);
-  const floor = unit === 'score' || unit === 'percent' ? Math.max(0, lo - (hi - lo) * 1.5 - 1) : 0;
+  const hi = Math.max(0, ...weekdays.map((w) => w.mean ?? 0));
+  const full = unit === 'score' || unit === 'percent' ? Math.max(100, hi) : hi;
   return h(
     'ul',
-    { class: 'weekday-bars' },
+    { class: 'weekday-bars', 'aria-label': 'Average per weekday' },
     weekdays.map((w) => {
-      const pct = w.mean === null ? 0 : ((w.mean - floor) / (hi - floor || 1)) * 100;
+      const pct = w.mean === null || full <= 0 ? 0 : (Math.max(0, w.mean) / full) * 100;
       return h(
         'li',
         { class: w.weekday >= 5 ? 'weekend' : '' },
         h('span', { class: 'wd' }, WEEKDAY_NAMES[w.weekday] ?? ''),
-        h('span', { class: 'bar' }, h('span', { style: `width:${Math.max(2, pct).toFixed(1)}%` })),
+        h(
+          'span',
+          { class: 'bar', 'aria-hidden': 'true' },
+          h('span', { style: `width:${pct.toFixed(1)}%` }),
+        ),
         h('span', { class: 'val' }, fmtValue(w.mean, unit)),
       );
     }),

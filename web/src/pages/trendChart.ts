@@ -46,7 +46,7 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
       {
         label: data.metric.label,
         values: data.values,
-        color: SERIES.primary,
+        color: SERIES.daily,
         width: 1,
         points: !dense,
         line: dense,
@@ -56,8 +56,8 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
     band: {
       lower: data.baselineLower,
       upper: data.baselineUpper,
-      color: 'rgba(86,180,233,0.14)',
-      label: 'Baseline ±1 SD',
+      color: SERIES.band,
+      label: '60-day baseline ±1 SD',
     },
     unit: data.metric.unit,
     xKind: 'day',
