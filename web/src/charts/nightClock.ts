@@ -113,12 +113,13 @@ function findChange(startMs: number, endMs: number, before: number, after: numbe
     if (zoneOffset(format, startMs) !== before || zoneOffset(format, endMs) !== after) continue;
     let lo = startMs;
     let hi = endMs;
-    while (hi - lo > 60_000) {
+    // Changes happen on a whole minute: narrow to a second, then round up to it.
+    while (hi - lo > 1000) {
       const mid = Math.floor((lo + hi) / 2);
       if (zoneOffset(format, mid) === before) lo = mid;
       else hi = mid;
     }
-    return Math.ceil(hi / 60_000) * 60_000;
+    return Math.ceil(lo / 60_000) * 60_000;
   }
   const q = 15 * 60_000;
   return Math.round((startMs + endMs) / 2 / q) * q;

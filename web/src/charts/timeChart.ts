@@ -180,6 +180,18 @@ export function timeChart(container: HTMLElement, opts: TimeChartOptions): uPlot
     ],
     ...(opts.draw ? { hooks: { draw: [opts.draw] } } : {}),
   };
+  // The drawn tick labels, for the text alternative's readers and the browser tests.
+  options.hooks = {
+    ...options.hooks,
+    drawAxes: [
+      (u) => {
+        const values = (u.axes[0] as { _values?: string[] } | undefined)?._values ?? [];
+        u.root.dataset.xTicks = values.join('|');
+        const yValues = (u.axes[1] as { _values?: string[] } | undefined)?._values ?? [];
+        u.root.dataset.yTicks = yValues.join('|');
+      },
+    ],
+  };
   const chart = new uPlot(options, data as uPlot.AlignedData, container);
   chart.root.setAttribute('role', 'img');
   chart.root.setAttribute(
