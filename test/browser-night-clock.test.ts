@@ -93,6 +93,12 @@ describe.skipIf(!existsSync(CHROMIUM))('a night across a clock change', () => {
     expect(await hr.getAttribute('aria-label')).toContain(
       `lowest ${Math.min(...(night.night?.heartRate?.items ?? []).filter((v): v is number => v !== null))} bpm`,
     );
+    // Off the charts, ← and → move to the previous and next night.
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForURL(`**/night/${night.prevDay}`);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL('**/night/2026-06-15');
     await page.context().close();
   });
 

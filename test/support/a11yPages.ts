@@ -22,7 +22,7 @@ export function describePagesAt(width: number, theme: 'dark' | 'light'): void {
     let d: DashboardBrowser;
     const pages = new Map<string, Page>();
     beforeAll(async () => {
-      d = await startDashboardBrowser({ days: 35, endDate: '2026-11-28', owner: true });
+      d = await startDashboardBrowser({ days: 90, endDate: '2026-11-28', owner: true });
       for (const theme of themes) {
         const page = await d.open('/night', { width, theme, axe: true });
         await settled(page);
@@ -44,6 +44,11 @@ export function describePagesAt(width: number, theme: 'dark' | 'light'): void {
           expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
           expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
           expect(await truncatedLabels(page)).toEqual([]);
+          // docs/screenshots: <page>-dark, <page>-light at 1280 px; <page>-phone (dark) at 390.
+          if (process.env.SNOWTORCH_SCREENSHOTS === 'docs' && (width > 600 || theme === 'dark')) {
+            const name = path.slice(1) || 'night';
+            await d.shot(page, `${name}-${width > 600 ? theme : 'phone'}`);
+          }
         });
       }
       it(`/login (${theme}, logged out) passes axe`, async () => {

@@ -145,12 +145,17 @@ function markLowest(u: uPlot, clock: NightClock): void {
   ctx.beginPath();
   ctx.arc(x, y, 5 * r, 0, 2 * Math.PI);
   ctx.stroke();
-  ctx.fillStyle = cssVar('--fg');
-  ctx.font = `${12 * r}px ${cssVar('--font-sans') || 'system-ui'}`;
+  ctx.font = `600 ${12 * r}px ${cssVar('--font-sans') || 'system-ui'}`;
   const text = `Lowest ${Math.round(ys[at] ?? 0)} bpm · ${clockTime(clock, (xs[at] ?? 0) * 1000)}`;
   const w = ctx.measureText(text).width;
-  const tx = Math.min(Math.max(u.bbox.left, x - w / 2), u.bbox.left + u.bbox.width - w);
-  ctx.fillText(text, tx, Math.min(y + 20 * r, u.bbox.top + u.bbox.height - 4 * r));
+  const pad = 4 * r;
+  const tx = Math.min(Math.max(u.bbox.left + pad, x - w / 2), u.bbox.left + u.bbox.width - w - pad);
+  // On a card-coloured plate above the ring, so the line never runs through the words.
+  const ty = Math.max(u.bbox.top + 14 * r, y - 12 * r);
+  ctx.fillStyle = cssVar('--card');
+  ctx.fillRect(tx - pad, ty - 12 * r, w + 2 * pad, 16 * r);
+  ctx.fillStyle = cssVar('--fg');
+  ctx.fillText(text, tx, ty);
   ctx.restore();
 }
 
@@ -236,13 +241,13 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
       unit: 'count',
       xKind: 'clock',
       clock,
-      height: 90,
+      height: 110,
       syncKey,
       xRange,
       yRange: [0, 3],
       ySplits: [0, 3],
       yTicks: (v) => (v === 0 ? 'still' : 'active'),
-      yLabel: 'movement',
+      yLabel: 'motion',
       title: 'Movement through the night',
       draw: (u) => markChange(u, clock),
     });

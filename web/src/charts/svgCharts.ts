@@ -1,7 +1,7 @@
 import type { CoverageResponse, CoverageStatus, UnitKind } from '../../../src/api/types.ts';
 import { h, onWidth, s } from '../dom.ts';
-import { axisValue, fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
-import { durationTicks, fmtHoursMinutes, niceTicks } from './axes.ts';
+import { fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
+import { axisUnit, durationTicks, fmtHoursMinutes, tickLabel, valueTicks } from './axes.ts';
 import { sequential } from './palette.ts';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +27,7 @@ export interface StackSeries {
 /** Stacked columns per day or week (sleep stage composition); values in seconds. */
 export function stackedBars(days: string[], stacks: StackSeries[], height = 220): HTMLElement {
   return responsiveSvg('Sleep stage composition per night', (width) => {
-    const left = 44;
+    const left = 58;
     const bottom = 22;
     const top = 8;
     const plotW = width - left - 8;
@@ -76,8 +76,27 @@ export function stackedBars(days: string[], stacks: StackSeries[], height = 220)
       svg.append(g);
     });
     labelDays(svg, days, left, slot, height - 6);
+    axisTitle(svg, 'h:mm', top + plotH / 2);
     return svg;
   });
+}
+
+/** The y axis's unit, written up the left edge as on the uPlot charts. */
+function axisTitle(svg: SVGSVGElement, text: string, middle: number): void {
+  if (!text) return;
+  svg.append(
+    s(
+      'text',
+      {
+        x: 12,
+        y: middle,
+        transform: `rotate(-90 12 ${middle})`,
+        'text-anchor': 'middle',
+        class: 'tick',
+      },
+      text,
+    ),
+  );
 }
 
 function labelDays(
@@ -118,7 +137,7 @@ export function timingBars(
   height = 240,
 ): HTMLElement {
   return responsiveSvg('Bedtime to wake time per night', (width) => {
-    const left = 58;
+    const left = 70;
     const bottom = 22;
     const top = 8;
     const plotW = width - left - 8;
@@ -159,6 +178,7 @@ export function timingBars(
       );
     });
     labelDays(svg, days, left, slot, height - 6);
+    axisTitle(svg, 'local time', top + plotH / 2);
     return svg;
   });
 }
@@ -357,14 +377,16 @@ export function simpleBars(
   height = 180,
 ): HTMLElement {
   return responsiveSvg('Bar chart', (width) => {
-    const left = 44;
+    const left = 58;
     const top = 8;
     const bottom = 22;
     const plotW = width - left - 8;
     const plotH = height - top - bottom;
     const max = Math.max(1, ...values);
-    const ticks = niceTicks(0, max, 4);
-    const yMax = Math.max(max, ticks[ticks.length - 1] ?? max);
+    const ticks = valueTicks(0, max, unit, 4);
+    const step = (ticks[1] ?? max) - (ticks[0] ?? 0);
+    const yMax = Math.ceil(max / step) * step;
+    if ((ticks[ticks.length - 1] ?? 0) < yMax) ticks.push(yMax);
     const y = (v: number) => top + plotH - (v / yMax) * plotH;
     const slot = plotW / Math.max(1, labels.length);
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
@@ -374,7 +396,7 @@ export function simpleBars(
         s(
           'text',
           { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' },
-          axisValue(t, unit),
+          tickLabel(t, unit),
         ),
       );
     }
@@ -396,6 +418,7 @@ export function simpleBars(
       );
     });
     labelDays(svg, labels, left, slot, height - 6);
+    axisTitle(svg, axisUnit(unit), top + plotH / 2);
     return svg;
   });
 }

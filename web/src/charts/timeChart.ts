@@ -194,6 +194,7 @@ export function timeChart(container: HTMLElement, opts: TimeChartOptions): uPlot
   };
   const chart = new uPlot(options, data as uPlot.AlignedData, container);
   chart.root.setAttribute('role', 'img');
+  chart.root.dataset.yUnit = opts.yLabel ?? axisUnit(opts.unit);
   chart.root.setAttribute(
     'aria-label',
     `${opts.title}. ${opts.summary ?? summarise(opts, xText)} Arrow keys step through the values.`,

@@ -300,6 +300,21 @@ export async function renderNight(
         )
       : h('span', { class: 'btn icon disabled', 'aria-hidden': 'true' }, '›'),
   );
+  // ← and → move between nights (unless a control or a chart has the keys).
+  const onKey = (event: KeyboardEvent) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target instanceof Element ? event.target : null;
+    if (target?.closest('input, select, textarea, [role="radiogroup"], .uplot')) return;
+    const to =
+      event.key === 'ArrowLeft' ? data.prevDay : event.key === 'ArrowRight' ? data.nextDay : null;
+    if (!to) return;
+    event.preventDefault();
+    navigate(`/night/${to}`);
+  };
+  document.addEventListener('keydown', onKey);
+  signal.addEventListener('abort', () => document.removeEventListener('keydown', onKey), {
+    once: true,
+  });
   const night = data.night;
   const subtitle = night
     ? `${fmtDay(data.day, true)} · ${nightSpan(night)}`

@@ -40,6 +40,7 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
   const chartEl = h('div', { class: 'chart' });
   container.replaceChildren(summaryLine(data), chartEl);
   const dense = data.days.length > 120;
+  const sparse = data.summary.count < data.days.length / 3;
   timeChart(chartEl, {
     x: data.days.map(daySeconds),
     lines: [
@@ -51,7 +52,14 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
         points: !dense,
         line: dense,
       },
-      { label: '7-day mean', values: data.rolling7, color: SERIES.rolling, width: 2.5 },
+      {
+        label: '7-day mean',
+        values: data.rolling7,
+        color: SERIES.rolling,
+        width: 2.5,
+        // Sparse measures (VO₂ max every few days) would break the mean into stubs.
+        spanGaps: sparse,
+      },
     ],
     band: {
       lower: data.baselineLower,
