@@ -33,7 +33,7 @@ async function tooltipAt(page: Page, chart: number, key: string): Promise<string
 describe.skipIf(!existsSync(CHROMIUM))('a night across a clock change', () => {
   beforeAll(async () => {
     d = await startDashboardBrowser({ days: 215, endDate: '2026-10-26' });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await d?.close();
   });
@@ -66,6 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a night across a clock change', () => {
       expect(await tooltipAt(page, 0, 'End')).toContain(night?.wakeLocal ?? '?');
       const alt = await page.locator('.night-charts .uplot').first().getAttribute('aria-label');
       expect(alt).toContain(`From ${night?.bedtimeLocal} to ${night?.wakeLocal}`);
+      await d.shot(page, `night-${day}`);
       await page.context().close();
     });
   }
@@ -97,6 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a night across a clock change', () => {
     await page.locator('h1').click();
     await page.keyboard.press('ArrowLeft');
     await page.waitForURL(`**/night/${night.prevDay}`);
+    await settled(page);
     await page.keyboard.press('ArrowRight');
     await page.waitForURL('**/night/2026-06-15');
     await page.context().close();

@@ -28,7 +28,7 @@ export function describePagesAt(width: number, theme: 'dark' | 'light'): void {
         await settled(page);
         pages.set(theme, page);
       }
-    }, 120_000);
+    }, 300_000);
     afterAll(async () => {
       await d?.close();
     });
