@@ -91,8 +91,12 @@ describe.skipIf(!existsSync(CHROMIUM))('a night across a clock change', () => {
     );
     // The lowest heart rate is named in the chart's text alternative and marked on it.
     const night = await d.api<NightResponse>('/api/nights/2026-06-15');
-    expect(await hr.getAttribute('aria-label')).toContain(
-      `lowest ${Math.min(...(night.night?.heartRate?.items ?? []).filter((v): v is number => v !== null))} bpm`,
+    const lowest = Math.min(
+      ...(night.night?.heartRate?.items ?? []).filter((v): v is number => v !== null),
+    );
+    expect(await hr.getAttribute('aria-label')).toContain(`lowest ${lowest} bpm`);
+    expect(await page.locator('.chart-note').textContent()).toMatch(
+      new RegExp(`^Lowest ${lowest} bpm at \\d{2}:\\d{2}, ringed on the chart\\.$`),
     );
     // Off the charts, ← and → move to the previous and next night.
     await page.locator('h1').click();

@@ -126,8 +126,8 @@ export function clockOfNight(night: SleepPeriodView): NightClock {
   return nightClock(start, night.utcOffsetMinutes, end, endOffset);
 }
 
-/** Marks the lowest heart rate of the night with a ring and its value and time. */
-function markLowest(u: uPlot, clock: NightClock): void {
+/** Rings the lowest heart rate of the night (the note above the chart gives value and time). */
+function markLowest(u: uPlot): void {
   const xs = u.data[0] ?? [];
   const ys = u.data[1] ?? [];
   let at = -1;
@@ -145,18 +145,24 @@ function markLowest(u: uPlot, clock: NightClock): void {
   ctx.beginPath();
   ctx.arc(x, y, 5 * r, 0, 2 * Math.PI);
   ctx.stroke();
-  ctx.font = `600 ${12 * r}px ${cssVar('--font-sans') || 'system-ui'}`;
-  const text = `Lowest ${Math.round(ys[at] ?? 0)} bpm · ${clockTime(clock, (xs[at] ?? 0) * 1000)}`;
-  const w = ctx.measureText(text).width;
-  const pad = 4 * r;
-  const tx = Math.min(Math.max(u.bbox.left + pad, x - w / 2), u.bbox.left + u.bbox.width - w - pad);
-  // On a card-coloured plate above the ring, so the line never runs through the words.
-  const ty = Math.max(u.bbox.top + 14 * r, y - 12 * r);
-  ctx.fillStyle = cssVar('--card');
-  ctx.fillRect(tx - pad, ty - 12 * r, w + 2 * pad, 16 * r);
-  ctx.fillStyle = cssVar('--fg');
-  ctx.fillText(text, tx, ty);
   ctx.restore();
+}
+
+/** "Lowest 45 bpm at 04:54, ringed on the chart." */
+function lowestNote(night: SleepPeriodView, clock: NightClock): HTMLElement | string {
+  const hr = night.heartRate;
+  if (!hr) return '';
+  let at = -1;
+  hr.items.forEach((v, i) => {
+    if (v !== null && (at < 0 || v < (hr.items[at] ?? Infinity))) at = i;
+  });
+  if (at < 0) return '';
+  const when = clockTime(clock, hr.start + at * hr.interval * 1000);
+  return h(
+    'p',
+    { class: 'chart-note' },
+    `Lowest ${Math.round(hr.items[at] ?? 0)} bpm at ${when}, ringed on the chart.`,
+  );
 }
 
 /** Hypnogram, heart rate, HRV and movement on one shared, cursor-synced time axis. */
@@ -182,6 +188,7 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
     h('div', { class: 'chart-head' }, h('h3', {}, 'Sleep stages'), legend),
     hypEl,
     h('h3', {}, 'Heart rate'),
+    lowestNote(night, clock),
     hrEl,
     h('h3', {}, 'Heart rate variability'),
     hrvEl,
@@ -204,7 +211,7 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
       title: 'Heart rate through the night',
       draw: (u) => {
         markChange(u, clock);
-        markLowest(u, clock);
+        markLowest(u);
       },
     });
   } else hrEl.append(h('p', { class: 'muted' }, 'No heart-rate samples for this night.'));

@@ -26,7 +26,12 @@ export interface StackSeries {
 
 /** Stacked columns per day or week (sleep stage composition); values in seconds. */
 export function stackedBars(days: string[], stacks: StackSeries[], height = 220): HTMLElement {
-  return responsiveSvg('Sleep stage composition per night', (width) => {
+  const mean = (values: (number | null)[]) => {
+    const v = values.filter((x): x is number => x !== null);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  const label = `Sleep stage composition, ${days.length} bars from ${fmtDay(days[0] ?? '', true)} to ${fmtDay(days[days.length - 1] ?? '', true)}. On average: ${stacks.map((st) => `${st.label} ${fmtValue(mean(st.values), 'seconds')}`).join(', ')}.`;
+  return responsiveSvg(label, (width) => {
     const left = 58;
     const bottom = 22;
     const top = 8;
@@ -136,7 +141,8 @@ export function timingBars(
   wake: number[],
   height = 240,
 ): HTMLElement {
-  return responsiveSvg('Bedtime to wake time per night', (width) => {
+  const label = `Bedtime to wake time for ${days.length} nights; earliest bedtime ${fmtClockMinutes(Math.min(...bedtime))}, latest ${fmtClockMinutes(Math.max(...bedtime))}; earliest wake ${fmtClockMinutes(Math.min(...wake))}, latest ${fmtClockMinutes(Math.max(...wake))}.`;
+  return responsiveSvg(label, (width) => {
     const left = 70;
     const bottom = 22;
     const top = 8;
@@ -245,7 +251,7 @@ export function calendarHeatmap(
     class: 'heatmap-scroll',
     role: 'img',
     tabindex: '0',
-    'aria-label': 'Calendar heatmap',
+    'aria-label': `Calendar of the last 12 months, ${values.filter((v) => v !== null).length} days with a value, from ${fmtValue(domain[0], unit)} (faintest) to ${fmtValue(domain[1], unit)} (strongest).`,
   });
   // Opens on the latest months: on a narrow screen the year scrolls back to the left.
   queueMicrotask(() =>
@@ -376,7 +382,8 @@ export function simpleBars(
   color: string,
   height = 180,
 ): HTMLElement {
-  return responsiveSvg('Bar chart', (width) => {
+  const label = `Bars: ${labels.map((l, i) => `${l} ${fmtValue(values[i] ?? 0, unit)}`).join(', ')}.`;
+  return responsiveSvg(label, (width) => {
     const left = 58;
     const top = 8;
     const bottom = 22;
