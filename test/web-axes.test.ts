@@ -108,3 +108,18 @@ describe('a night on its own clock', () => {
     expect(changeSentence(clock)).toContain('Clocks went back 1 h');
   });
 });
+
+describe('score bands', () => {
+  it('puts 85–100 in Optimal, 70–84 in Good and below 70 in Pay attention', async () => {
+    const { scoreBand } = await import('../web/src/charts/scoreBands.ts');
+    expect([100, 85, 84, 70, 69, 0, null].map((s) => scoreBand(s)?.label ?? null)).toEqual([
+      'Optimal',
+      'Optimal',
+      'Good',
+      'Good',
+      'Pay attention',
+      'Pay attention',
+      null,
+    ]);
+  });
+});

@@ -49,8 +49,8 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
         values: data.values,
         color: SERIES.daily,
         width: 1,
-        points: !dense,
-        line: dense,
+        points: !dense || sparse,
+        line: dense && !sparse,
       },
       {
         label: '7-day mean',
