@@ -116,7 +116,7 @@ function comparison(c: Compared, tile: Tile): HTMLElement {
 function extraTiles(data: NightResponse): HTMLElement[] {
   const extra: [string, string, string][] = [];
   if (data.night?.timeInBed)
-    extra.push(['Time in bed', fmtDuration(data.night.timeInBed), 'bedtime to getting up']);
+    extra.push(['Time in bed', fmtDuration(data.night.timeInBed), 'lying down to getting up']);
   const spo2 = data.spo2;
   if (spo2?.average !== null && spo2?.average !== undefined)
     extra.push(['SpO₂ average', `${spo2.average.toFixed(1)}%`, 'blood oxygen during sleep']);
