@@ -238,7 +238,9 @@ export function calendarHeatmap(
               width: cell,
               height: cell,
               rx: 2,
-              fill: v === null ? 'var(--empty-cell)' : sequential(t),
+              // No data is an outline, never a colour a low value could have.
+              fill: v === null ? 'none' : sequential(t),
+              ...(v === null ? { stroke: 'var(--card-border)', 'stroke-width': 1 } : {}),
             },
             s('title', {}, `${fmtDay(day, true)}: ${v === null ? 'no data' : fmtValue(v, unit)}`),
           ),
