@@ -110,6 +110,8 @@ export interface NightResponse {
     temperatureTrendDeviation: number | null;
     contributors: Record<string, number | null>;
   } | null;
+  /** That night's blood oxygen (average %) and breathing disturbance index, when measured. */
+  spo2: { average: number | null; breathingDisturbanceIndex: number | null } | null;
   /** Each headline number with the user's own 30-night median. */
   compare: Record<string, Compared>;
 }

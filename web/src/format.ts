@@ -120,20 +120,6 @@ export function fmtValue(value: number | null | undefined, unit: UnitKind): stri
   }
 }
 
-/** Chart axis value in display units (durations become hours, metres km/mi). */
-export function axisValue(value: number, unit: UnitKind): string {
-  if (unit === 'seconds') return `${(value / 3600).toFixed(value % 3600 === 0 ? 0 : 1)}h`;
-  if (unit === 'meters') {
-    const v = settings().units === 'imperial' ? value / 1609.344 : value / 1000;
-    return v.toFixed(0);
-  }
-  if (unit === 'celsius_delta') return toDisplay(value, unit).toFixed(1);
-  if (unit === 'clock_minutes') return fmtClockMinutes(value);
-  return Math.abs(value) >= 1000
-    ? `${Math.round(value / 100) / 10}k`
-    : String(Number(value.toFixed(1)));
-}
-
 const ACRONYMS: Record<string, string> = { rem: 'REM', hrv: 'HRV', spo2: 'SpO₂', vo2: 'VO₂' };
 
 /** 'hrv_balance' -> 'HRV balance', 'daily_spo2' -> 'Daily SpO₂'. */

@@ -10,23 +10,10 @@ import { renderNight } from './pages/night.ts';
 import { renderSettings } from './pages/settings.ts';
 import { renderTrends } from './pages/trends.ts';
 import { renderWorkouts } from './pages/workouts.ts';
-import { currentRoute, navigate, type Route, startRouter } from './router.ts';
+import { currentRoute, navigate, PAGES, type Route, startRouter } from './router.ts';
 import { applyTheme, onSettings } from './settings.ts';
 import { errorState, loading } from './ui.ts';
 import './styles.css';
-
-const NAV = [
-  { href: '/night', label: 'Night' },
-  { href: '/trends', label: 'Trends' },
-  { href: '/readiness', label: 'Readiness' },
-  { href: '/activity', label: 'Activity' },
-  { href: '/breathing', label: 'SpO₂' },
-  { href: '/stress', label: 'Stress' },
-  { href: '/heart', label: 'Heart' },
-  { href: '/workouts', label: 'Workouts' },
-  { href: '/data', label: 'Data' },
-  { href: '/settings', label: 'Settings' },
-];
 
 const app = document.getElementById('app') as HTMLElement;
 const main = h('main', { id: 'main', tabindex: '-1' });
@@ -59,7 +46,7 @@ app.append(
   ),
   main,
 );
-for (const item of NAV) navEl.append(h('a', { href: item.href }, item.label));
+for (const item of PAGES) navEl.append(h('a', { href: item.href }, item.label));
 
 let me: MeResponse | null = null;
 let controller = new AbortController();

@@ -6,6 +6,31 @@ export interface Route {
   query: URLSearchParams;
 }
 
+export interface PageLink {
+  href: string;
+  label: string;
+}
+
+/** The pages in the menu, in order (the owner also gets Members, before Settings). */
+export const PAGES: readonly PageLink[] = [
+  { href: '/night', label: 'Night' },
+  { href: '/trends', label: 'Trends' },
+  { href: '/readiness', label: 'Readiness' },
+  { href: '/activity', label: 'Activity' },
+  { href: '/breathing', label: 'SpO₂' },
+  { href: '/stress', label: 'Stress' },
+  { href: '/heart', label: 'Heart' },
+  { href: '/workouts', label: 'Workouts' },
+  { href: '/data', label: 'Data' },
+  { href: '/settings', label: 'Settings' },
+];
+
+/** Pages outside the menu (reached from a link); the browser tests check these as well. */
+export const OTHER_PAGES: readonly PageLink[] = [
+  { href: '/members', label: 'Members' },
+  { href: '/account', label: 'Account' },
+];
+
 type Listener = (route: Route) => void;
 let listener: Listener | null = null;
 

@@ -106,8 +106,8 @@ export function toPeriodView(row: PeriodRow): SleepPeriodView {
  */
 export async function getNight(db: Db, userId: number, day: string): Promise<NightResponse> {
   const windowStart = addDays(day, -COMPARE_WINDOW_DAYS);
-  // Six statements: PGlite runs them one at a time, so each round trip counts.
-  const [night, naps, sleepDays, readinessDays, neighbours, history] = await Promise.all([
+  // Seven statements: PGlite runs them one at a time, so each round trip counts.
+  const [night, naps, sleepDays, readinessDays, neighbours, history, spo2] = await Promise.all([
     db
       .selectFrom('sleep_night')
       .select(DETAIL_COLUMNS)
@@ -187,6 +187,12 @@ export async function getNight(db: Db, userId: number, day: string): Promise<Nig
         .where('day', '>=', windowStart)
         .where('day', '<', day),
     ),
+    db
+      .selectFrom('daily_spo2')
+      .select(['spo2_percentage_average', 'breathing_disturbance_index'])
+      .where('user_id', '=', userId)
+      .where('day', '=', day)
+      .executeTakeFirst(),
   ]);
   const sleepScore = sleepDays.find((r) => r.day === day);
   const scoreHistory = sleepDays.filter((r) => r.day < day);
@@ -279,6 +285,12 @@ export async function getNight(db: Db, userId: number, day: string): Promise<Nig
             sleep_balance: readiness.contributor_sleep_balance,
             sleep_regularity: readiness.contributor_sleep_regularity,
           },
+        }
+      : null,
+    spo2: spo2
+      ? {
+          average: spo2.spo2_percentage_average,
+          breathingDisturbanceIndex: spo2.breathing_disturbance_index,
         }
       : null,
     compare,

@@ -1,8 +1,15 @@
 import type uPlot from 'uplot';
 import type { SampleSeries, SleepPeriodView } from '../../../src/api/types.ts';
 import { h } from '../dom.ts';
-import { fmtInstant } from '../format.ts';
-import { SERIES, STAGES, stageByCode } from './palette.ts';
+import { fmtDuration, fmtInstant } from '../format.ts';
+import {
+  changeSentence,
+  clockTime,
+  isoOffsetMinutes,
+  type NightClock,
+  nightClock,
+} from './nightClock.ts';
+import { cssVar, SERIES, STAGES, stageByCode } from './palette.ts';
 import { timeChart } from './timeChart.ts';
 
 function sampleTimes(series: SampleSeries): number[] {
@@ -24,6 +31,7 @@ function hypnogram(
   night: SleepPeriodView,
   xRange: [number, number],
   syncKey: string,
+  clock: NightClock,
 ): void {
   const hyp = night.hypnogram;
   if (!hyp) return;
@@ -67,18 +75,94 @@ function hypnogram(
         valueText: (v) => STAGES.find((s) => s.level === v)?.label ?? '–',
       },
     ],
-    draw,
+    draw: (u) => {
+      draw(u);
+      markChange(u, clock);
+    },
     unit: 'count',
     xKind: 'clock',
-    offsetMinutes: night.utcOffsetMinutes,
+    clock,
+    key: false,
     height: 170,
     syncKey,
     xRange,
     yRange: [0.5, 4.5],
     ySplits: [1, 2, 3, 4],
     yTicks: (v) => STAGES.find((s) => s.level === v)?.label ?? '',
+    yLabel: 'stage',
     title: 'Hypnogram: sleep stages through the night',
+    summary: `From ${clockTime(clock, xRange[0] * 1000)} to ${clockTime(clock, xRange[1] * 1000)}: ${STAGES.map((st) => `${st.label} ${fmtDuration(stageSeconds(night, st.key))}`).join(', ')}.`,
   });
+}
+
+/** The clock-change moment as a dashed line across the plot. */
+function markChange(u: uPlot, clock: NightClock): void {
+  if (clock.changeAt === null) return;
+  const x = u.valToPos(clock.changeAt / 1000, 'x', true);
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.strokeStyle = cssVar('--fg-muted');
+  ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+  ctx.lineWidth = devicePixelRatio;
+  ctx.beginPath();
+  ctx.moveTo(x, u.bbox.top);
+  ctx.lineTo(x, u.bbox.top + u.bbox.height);
+  ctx.stroke();
+  ctx.restore();
+}
+
+function stageSeconds(night: SleepPeriodView, key: string): number | null {
+  if (key === 'deep') return night.deepSleep;
+  if (key === 'light') return night.lightSleep;
+  if (key === 'rem') return night.remSleep;
+  return night.awake;
+}
+
+/** The night's clock: its own offsets at bedtime and at wake-up, and the change between. */
+export function clockOfNight(night: SleepPeriodView): NightClock {
+  const start = Date.parse(night.bedtimeStart);
+  const end = Date.parse(night.bedtimeEnd);
+  const endOffset = isoOffsetMinutes(night.bedtimeEnd) ?? night.utcOffsetMinutes;
+  return nightClock(start, night.utcOffsetMinutes, end, endOffset);
+}
+
+/** Rings the lowest heart rate of the night (the note above the chart gives value and time). */
+function markLowest(u: uPlot): void {
+  const xs = u.data[0] ?? [];
+  const ys = u.data[1] ?? [];
+  let at = -1;
+  ys.forEach((v, i) => {
+    if (v !== null && v !== undefined && (at < 0 || v < (ys[at] ?? Infinity))) at = i;
+  });
+  if (at < 0) return;
+  const x = u.valToPos(xs[at] ?? 0, 'x', true);
+  const y = u.valToPos(ys[at] ?? 0, 'y', true);
+  const ctx = u.ctx;
+  const r = devicePixelRatio;
+  ctx.save();
+  ctx.strokeStyle = cssVar('--fg');
+  ctx.lineWidth = 2 * r;
+  ctx.beginPath();
+  ctx.arc(x, y, 5 * r, 0, 2 * Math.PI);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** "Lowest 45 bpm at 04:54, ringed on the chart." */
+function lowestNote(night: SleepPeriodView, clock: NightClock): HTMLElement | string {
+  const hr = night.heartRate;
+  if (!hr) return '';
+  let at = -1;
+  hr.items.forEach((v, i) => {
+    if (v !== null && (at < 0 || v < (hr.items[at] ?? Infinity))) at = i;
+  });
+  if (at < 0) return '';
+  const when = clockTime(clock, hr.start + at * hr.interval * 1000);
+  return h(
+    'p',
+    { class: 'chart-note' },
+    `Lowest ${Math.round(hr.items[at] ?? 0)} bpm at ${when}, ringed on the chart.`,
+  );
 }
 
 /** Hypnogram, heart rate, HRV and movement on one shared, cursor-synced time axis. */
@@ -86,6 +170,7 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
   const start = Date.parse(night.bedtimeStart) / 1000;
   const end = Date.parse(night.bedtimeEnd) / 1000;
   const xRange: [number, number] = [start, end];
+  const clock = clockOfNight(night);
   const syncKey = `night-${night.id}`;
   const legend = h(
     'ul',
@@ -99,16 +184,18 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
   const hrvEl = h('div', { class: 'chart' });
   const moveEl = h('div', { class: 'chart' });
   container.append(
+    clock.changeAt === null ? '' : h('p', { class: 'clock-change' }, changeSentence(clock)),
     h('div', { class: 'chart-head' }, h('h3', {}, 'Sleep stages'), legend),
     hypEl,
     h('h3', {}, 'Heart rate'),
+    lowestNote(night, clock),
     hrEl,
     h('h3', {}, 'Heart rate variability'),
     hrvEl,
     h('h3', {}, 'Movement'),
     moveEl,
   );
-  if (night.hypnogram) hypnogram(hypEl, night, xRange, syncKey);
+  if (night.hypnogram) hypnogram(hypEl, night, xRange, syncKey, clock);
   else hypEl.append(h('p', { class: 'muted' }, 'No stage data for this night.'));
   const hr = aligned(night.heartRate);
   if (hr.x.length) {
@@ -117,11 +204,15 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
       lines: [{ label: 'Heart rate', values: hr.y, color: SERIES.heart, width: 2 }],
       unit: 'bpm',
       xKind: 'clock',
-      offsetMinutes: night.utcOffsetMinutes,
+      clock,
       height: 150,
       syncKey,
       xRange,
       title: 'Heart rate through the night',
+      draw: (u) => {
+        markChange(u, clock);
+        markLowest(u);
+      },
     });
   } else hrEl.append(h('p', { class: 'muted' }, 'No heart-rate samples for this night.'));
   const hrv = aligned(night.hrv);
@@ -131,11 +222,12 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
       lines: [{ label: 'HRV (RMSSD)', values: hrv.y, color: SERIES.hrv, width: 2 }],
       unit: 'ms',
       xKind: 'clock',
-      offsetMinutes: night.utcOffsetMinutes,
+      clock,
       height: 150,
       syncKey,
       xRange,
       title: 'Heart rate variability through the night',
+      draw: (u) => markChange(u, clock),
     });
   } else hrvEl.append(h('p', { class: 'muted' }, 'No HRV samples for this night.'));
   // movement_30_sec: 1 = no motion, so bars start at 0 for stillness.
@@ -148,21 +240,23 @@ export function nightCharts(container: HTMLElement, night: SleepPeriodView): voi
         {
           label: 'Movement',
           values: move.y,
-          color: SERIES.movement,
+          color: cssVar('--fg-muted'),
           bars: true,
           valueText: (v) => ['still', 'restless', 'tossing', 'active'][Math.round(v)] ?? '–',
         },
       ],
       unit: 'count',
       xKind: 'clock',
-      offsetMinutes: night.utcOffsetMinutes,
-      height: 90,
+      clock,
+      height: 110,
       syncKey,
       xRange,
       yRange: [0, 3],
       ySplits: [0, 3],
       yTicks: (v) => (v === 0 ? 'still' : 'active'),
+      yLabel: 'motion',
       title: 'Movement through the night',
+      draw: (u) => markChange(u, clock),
     });
   } else moveEl.append(h('p', { class: 'muted' }, 'No movement data for this night.'));
 }

@@ -1,20 +1,11 @@
 import type { CoverageResponse, CoverageStatus, UnitKind } from '../../../src/api/types.ts';
 import { h, onWidth, s } from '../dom.ts';
-import { axisValue, fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
+import { fmtClockMinutes, fmtDay, fmtShortDay, fmtValue, monthName } from '../format.ts';
+import { axisUnit, durationTicks, fmtHoursMinutes, tickLabel, valueTicks } from './axes.ts';
 import { sequential } from './palette.ts';
 
 const DAY_MS = 86_400_000;
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-
-function niceTicks(min: number, max: number, count: number): number[] {
-  const span = max - min || 1;
-  const raw = span / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((m) => m >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) ticks.push(v);
-  return ticks;
-}
 
 /** Wraps a width-dependent SVG so it is redrawn at the container's real pixel width. */
 function responsiveSvg(label: string, draw: (width: number) => SVGSVGElement): HTMLElement {
@@ -35,27 +26,34 @@ export interface StackSeries {
 
 /** Stacked columns per day or week (sleep stage composition); values in seconds. */
 export function stackedBars(days: string[], stacks: StackSeries[], height = 220): HTMLElement {
-  return responsiveSvg('Sleep stage composition per night', (width) => {
-    const left = 44;
+  const mean = (values: (number | null)[]) => {
+    const v = values.filter((x): x is number => x !== null);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  const label = `Sleep stage composition, ${days.length} bars from ${fmtDay(days[0] ?? '', true)} to ${fmtDay(days[days.length - 1] ?? '', true)}. On average: ${stacks.map((st) => `${st.label} ${fmtValue(mean(st.values), 'seconds')}`).join(', ')}.`;
+  return responsiveSvg(label, (width) => {
+    const left = 58;
     const bottom = 22;
     const top = 8;
     const plotW = width - left - 8;
     const plotH = height - top - bottom;
     const totals = days.map((_, i) => stacks.reduce((sum, st) => sum + (st.values[i] ?? 0), 0));
     const max = Math.max(3600, ...totals);
-    const ticks = niceTicks(0, max / 3600, 4);
-    const yMax = Math.max(max, (ticks[ticks.length - 1] ?? 1) * 3600);
+    const ticks = durationTicks(0, max, 4);
+    const step = (ticks[1] ?? 3600) - (ticks[0] ?? 0);
+    const yMax = Math.ceil(max / step) * step;
+    if ((ticks[ticks.length - 1] ?? 0) < yMax) ticks.push(yMax);
     const y = (v: number) => top + plotH - (v / yMax) * plotH;
     const slot = plotW / Math.max(1, days.length);
     const barW = Math.max(1, slot * 0.8);
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
     for (const t of ticks) {
       svg.append(
-        s('line', { x1: left, x2: width - 8, y1: y(t * 3600), y2: y(t * 3600), class: 'grid' }),
+        s('line', { x1: left, x2: width - 8, y1: y(t), y2: y(t), class: 'grid' }),
         s(
           'text',
-          { x: left - 6, y: y(t * 3600) + 4, 'text-anchor': 'end', class: 'tick' },
-          `${t}h`,
+          { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' },
+          fmtHoursMinutes(t),
         ),
       );
     }
@@ -83,8 +81,27 @@ export function stackedBars(days: string[], stacks: StackSeries[], height = 220)
       svg.append(g);
     });
     labelDays(svg, days, left, slot, height - 6);
+    axisTitle(svg, 'h:mm', top + plotH / 2);
     return svg;
   });
+}
+
+/** The y axis's unit, written up the left edge as on the uPlot charts. */
+function axisTitle(svg: SVGSVGElement, text: string, middle: number): void {
+  if (!text) return;
+  svg.append(
+    s(
+      'text',
+      {
+        x: 12,
+        y: middle,
+        transform: `rotate(-90 12 ${middle})`,
+        'text-anchor': 'middle',
+        class: 'tick',
+      },
+      text,
+    ),
+  );
 }
 
 function labelDays(
@@ -94,18 +111,25 @@ function labelDays(
   slot: number,
   yPos: number,
 ): void {
-  const every = Math.max(1, Math.ceil(70 / slot));
+  const every = Math.max(1, Math.ceil(78 / slot));
   const long =
     days.length > 1 && dayMs(days[days.length - 1] ?? '') - dayMs(days[0] ?? '') > 150 * DAY_MS;
+  let lastText = '';
+  let lastX = Number.NEGATIVE_INFINITY;
   days.forEach((day, i) => {
-    if (i % every !== 0) return;
     const d = new Date(dayMs(day));
-    const text = long
-      ? `${monthName(d.getUTCMonth())} ${String(d.getUTCFullYear()).slice(2)}`
-      : fmtShortDay(day);
+    // Long spans: a label where a month starts ("Feb 2026"), never twice, never crowded.
+    const text = long ? `${monthName(d.getUTCMonth())} ${d.getUTCFullYear()}` : fmtShortDay(day);
+    if (long) {
+      if (text === lastText) return;
+      lastText = text;
+      if (i * slot - lastX < 78 || (i === 0 && d.getUTCDate() > 7)) return;
+      lastX = i * slot;
+    } else if (i % every !== 0) return;
     const x = left + i * slot + slot / 2;
     // Labels near the right edge end there instead of being cut off.
-    const anchor = x > Number(svg.getAttribute('width') ?? 0) - 28 ? 'end' : 'middle';
+    const width = Number(svg.getAttribute('width') ?? 0);
+    const anchor = x > width - 36 ? 'end' : x < left + 30 ? 'start' : 'middle';
     svg.append(s('text', { x, y: yPos, 'text-anchor': anchor, class: 'tick' }, text));
   });
 }
@@ -117,8 +141,9 @@ export function timingBars(
   wake: number[],
   height = 240,
 ): HTMLElement {
-  return responsiveSvg('Bedtime to wake time per night', (width) => {
-    const left = 58;
+  const label = `Bedtime to wake time for ${days.length} nights; earliest bedtime ${fmtClockMinutes(Math.min(...bedtime))}, latest ${fmtClockMinutes(Math.max(...bedtime))}; earliest wake ${fmtClockMinutes(Math.min(...wake))}, latest ${fmtClockMinutes(Math.max(...wake))}.`;
+  return responsiveSvg(label, (width) => {
+    const left = 70;
     const bottom = 22;
     const top = 8;
     const plotW = width - left - 8;
@@ -159,6 +184,7 @@ export function timingBars(
       );
     });
     labelDays(svg, days, left, slot, height - 6);
+    axisTitle(svg, 'local time', top + plotH / 2);
     return svg;
   });
 }
@@ -212,7 +238,9 @@ export function calendarHeatmap(
               width: cell,
               height: cell,
               rx: 2,
-              fill: v === null ? 'var(--empty-cell)' : sequential(t),
+              // No data is an outline, never a colour a low value could have.
+              fill: v === null ? 'none' : sequential(t),
+              ...(v === null ? { stroke: 'var(--card-border)', 'stroke-width': 1 } : {}),
             },
             s('title', {}, `${fmtDay(day, true)}: ${v === null ? 'no data' : fmtValue(v, unit)}`),
           ),
@@ -224,9 +252,16 @@ export function calendarHeatmap(
   const holder = h('div', {
     class: 'heatmap-scroll',
     role: 'img',
-    'aria-label': 'Calendar heatmap',
+    tabindex: '0',
+    'aria-label': `Calendar of the last 12 months, ${values.filter((v) => v !== null).length} days with a value, from ${fmtValue(domain[0], unit)} (faintest) to ${fmtValue(domain[1], unit)} (strongest).`,
   });
-  queueMicrotask(() => onWidth(holder, (w) => holder.replaceChildren(draw(w))));
+  // Opens on the latest months: on a narrow screen the year scrolls back to the left.
+  queueMicrotask(() =>
+    onWidth(holder, (w) => {
+      holder.replaceChildren(draw(w));
+      holder.scrollLeft = holder.scrollWidth;
+    }),
+  );
   const scale = h(
     'div',
     { class: 'heatmap-scale' },
@@ -243,25 +278,30 @@ export function calendarHeatmap(
 
 const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** Mean per weekday as horizontal bars, weekend bars highlighted. */
+/**
+ * Mean per weekday as horizontal bars from zero (scores and percentages on their full 0–100
+ * scale), so bar lengths compare honestly; weekend rows are named, not coloured differently.
+ */
 export function weekdayBars(
   weekdays: { weekday: number; mean: number | null; count: number }[],
   unit: UnitKind,
 ): HTMLElement {
-  const means = weekdays.map((w) => w.mean ?? 0);
-  const lo = Math.min(...means.filter((m) => m > 0));
-  const hi = Math.max(...means);
-  const floor = unit === 'score' || unit === 'percent' ? Math.max(0, lo - (hi - lo) * 1.5 - 1) : 0;
+  const hi = Math.max(0, ...weekdays.map((w) => w.mean ?? 0));
+  const full = unit === 'score' || unit === 'percent' ? Math.max(100, hi) : hi;
   return h(
     'ul',
-    { class: 'weekday-bars' },
+    { class: 'weekday-bars', 'aria-label': 'Average per weekday' },
     weekdays.map((w) => {
-      const pct = w.mean === null ? 0 : ((w.mean - floor) / (hi - floor || 1)) * 100;
+      const pct = w.mean === null || full <= 0 ? 0 : (Math.max(0, w.mean) / full) * 100;
       return h(
         'li',
         { class: w.weekday >= 5 ? 'weekend' : '' },
         h('span', { class: 'wd' }, WEEKDAY_NAMES[w.weekday] ?? ''),
-        h('span', { class: 'bar' }, h('span', { style: `width:${Math.max(2, pct).toFixed(1)}%` })),
+        h(
+          'span',
+          { class: 'bar', 'aria-hidden': 'true' },
+          h('span', { style: `width:${pct.toFixed(1)}%` }),
+        ),
         h('span', { class: 'val' }, fmtValue(w.mean, unit)),
       );
     }),
@@ -344,15 +384,18 @@ export function simpleBars(
   color: string,
   height = 180,
 ): HTMLElement {
-  return responsiveSvg('Bar chart', (width) => {
-    const left = 44;
+  const label = `Bars: ${labels.map((l, i) => `${l} ${fmtValue(values[i] ?? 0, unit)}`).join(', ')}.`;
+  return responsiveSvg(label, (width) => {
+    const left = 58;
     const top = 8;
     const bottom = 22;
     const plotW = width - left - 8;
     const plotH = height - top - bottom;
     const max = Math.max(1, ...values);
-    const ticks = niceTicks(0, max, 4);
-    const yMax = Math.max(max, ticks[ticks.length - 1] ?? max);
+    const ticks = valueTicks(0, max, unit, 4);
+    const step = (ticks[1] ?? max) - (ticks[0] ?? 0);
+    const yMax = Math.ceil(max / step) * step;
+    if ((ticks[ticks.length - 1] ?? 0) < yMax) ticks.push(yMax);
     const y = (v: number) => top + plotH - (v / yMax) * plotH;
     const slot = plotW / Math.max(1, labels.length);
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
@@ -362,7 +405,7 @@ export function simpleBars(
         s(
           'text',
           { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' },
-          axisValue(t, unit),
+          tickLabel(t, unit),
         ),
       );
     }
@@ -384,6 +427,7 @@ export function simpleBars(
       );
     });
     labelDays(svg, labels, left, slot, height - 6);
+    axisTitle(svg, axisUnit(unit), top + plotH / 2);
     return svg;
   });
 }

@@ -271,7 +271,7 @@ export async function renderData(
           'Data types',
           h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Data types' },
             h(
               'table',
               {},

@@ -1,9 +1,10 @@
 import type { HeartRateResponse, MeResponse, NightResponse } from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
+import { fixedClock } from '../charts/nightClock.ts';
 import { SERIES } from '../charts/palette.ts';
 import { timeChart } from '../charts/timeChart.ts';
 import { h } from '../dom.ts';
-import { fmtDay, fmtValue, titleCase } from '../format.ts';
+import { fmtDay, fmtValue } from '../format.ts';
 import { navigate } from '../router.ts';
 import {
   card,
@@ -16,6 +17,7 @@ import {
   type RangeValue,
   segmented,
 } from '../ui.ts';
+import { contributorList } from './contributors.ts';
 import { trendCard } from './trendChart.ts';
 
 export interface GroupPage {
@@ -44,23 +46,7 @@ function latestReadiness(me: MeResponse, signal: AbortSignal): HTMLElement {
           h('strong', { class: 'big' }, String(r.score ?? '–')),
           ` readiness on ${fmtDay(night.day, true)} · temperature ${fmtValue(r.temperatureDeviation, 'celsius_delta')}`,
         ),
-        h(
-          'ul',
-          { class: 'contributors wide' },
-          Object.entries(r.contributors).map(([k, v]) =>
-            h(
-              'li',
-              {},
-              h('span', { class: 'c-name' }, titleCase(k)),
-              h(
-                'span',
-                { class: 'c-bar' },
-                h('span', { style: `width:${v ?? 0}%`, class: v !== null && v < 60 ? 'low' : '' }),
-              ),
-              h('span', { class: 'c-val' }, v === null ? '–' : String(v)),
-            ),
-          ),
-        ),
+        contributorList(r.contributors, true),
       );
     } catch (error) {
       if (!signal.aborted) body.replaceChildren(errorState(error));
@@ -130,7 +116,7 @@ function daytimeHeartRate(
         lines: [{ label: 'Heart rate', values: data.bpm, color: SERIES.heart, width: 1.5 }],
         unit: 'bpm',
         xKind: 'clock',
-        offsetMinutes: data.utcOffsetMinutes,
+        clock: fixedClock(data.utcOffsetMinutes),
         height: 220,
         title: 'Heart rate through the day',
       });

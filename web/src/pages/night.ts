@@ -6,18 +6,22 @@ import type {
   UnitKind,
 } from '../../../src/api/types.ts';
 import { getJson } from '../api.ts';
-import { nightCharts, stageStrip } from '../charts/nightCharts.ts';
+import { clockOfNight, nightCharts, stageStrip } from '../charts/nightCharts.ts';
+import { fmtOffset } from '../charts/nightClock.ts';
 import { STAGES } from '../charts/palette.ts';
+import { scoreBand } from '../charts/scoreBands.ts';
 import { h, s } from '../dom.ts';
-import { fmtDay, fmtDuration, fmtLocalTime, fmtValue, titleCase } from '../format.ts';
+import { fmtDay, fmtDuration, fmtLocalTime, fmtValue } from '../format.ts';
 import { navigate } from '../router.ts';
 import { card, emptyState, errorState, loading, pageHeader } from '../ui.ts';
+import { contributorList } from './contributors.ts';
 
 function scoreRing(score: number | null, label: string): HTMLElement {
   const r = 42;
   const c = 2 * Math.PI * r;
   const frac = score === null ? 0 : Math.min(100, Math.max(0, score)) / 100;
-  const tone = score === null ? 'none' : score >= 85 ? 'optimal' : score >= 70 ? 'good' : 'low';
+  const band = scoreBand(score);
+  const tone = band?.key ?? 'none';
   return h(
     'div',
     { class: `score-ring tone-${tone}` },
@@ -39,33 +43,7 @@ function scoreRing(score: number | null, label: string): HTMLElement {
       { class: 'ring-text' },
       h('strong', {}, score === null ? '–' : String(score)),
       h('span', {}, label),
-    ),
-  );
-}
-
-function contributorList(contributors: Record<string, number | null>): HTMLElement {
-  return h(
-    'ul',
-    { class: 'contributors' },
-    Object.entries(contributors).map(([key, v]) =>
-      h(
-        'li',
-        {},
-        h('span', { class: 'c-name' }, titleCase(key)),
-        h(
-          'span',
-          {
-            class: 'c-bar',
-            role: 'meter',
-            'aria-valuemin': '0',
-            'aria-valuemax': '100',
-            'aria-valuenow': v === null ? '' : String(v),
-            'aria-label': titleCase(key),
-          },
-          h('span', { style: `width:${v ?? 0}%`, class: v !== null && v < 60 ? 'low' : '' }),
-        ),
-        h('span', { class: 'c-val' }, v === null ? '–' : String(v)),
-      ),
+      band ? h('span', { class: 'ring-band' }, band.label) : null,
     ),
   );
 }
@@ -134,6 +112,33 @@ function comparison(c: Compared, tile: Tile): HTMLElement {
   );
 }
 
+/** Numbers without a 30-night comparison: time in bed, and that night's SpO₂ when measured. */
+function extraTiles(data: NightResponse): HTMLElement[] {
+  const extra: [string, string, string][] = [];
+  if (data.night?.timeInBed)
+    extra.push(['Time in bed', fmtDuration(data.night.timeInBed), 'lying down to getting up']);
+  const spo2 = data.spo2;
+  if (spo2?.average !== null && spo2?.average !== undefined)
+    extra.push(['SpO₂ average', `${spo2.average.toFixed(1)}%`, 'blood oxygen during sleep']);
+  if (spo2?.breathingDisturbanceIndex !== null && spo2?.breathingDisturbanceIndex !== undefined)
+    extra.push([
+      'Breathing disturbances',
+      `${Math.round(spo2.breathingDisturbanceIndex)} /h`,
+      spo2.breathingDisturbanceIndex < 5
+        ? 'normal (under 5 an hour)'
+        : 'elevated (5 or more an hour)',
+    ]);
+  return extra.map(([label, value, note]) =>
+    h(
+      'div',
+      { class: 'tile' },
+      h('span', { class: 'tile-label' }, label),
+      h('span', { class: 'tile-value' }, value),
+      h('span', { class: 'cmp' }, note),
+    ),
+  );
+}
+
 function statTiles(data: NightResponse): HTMLElement {
   return h(
     'div',
@@ -151,6 +156,7 @@ function statTiles(data: NightResponse): HTMLElement {
         comparison(c, tile),
       );
     }),
+    extraTiles(data),
   );
 }
 
@@ -189,6 +195,16 @@ function stageSummary(night: SleepPeriodView): HTMLElement {
         ),
     ),
   );
+}
+
+/** "22:44 → 07:24 (UTC+01:00 → UTC+02:00)": each end on its own clock. */
+function nightSpan(night: SleepPeriodView): string {
+  const clock = clockOfNight(night);
+  const offsets =
+    clock.startOffset === clock.endOffset
+      ? fmtOffset(clock.startOffset)
+      : `${fmtOffset(clock.startOffset)} → ${fmtOffset(clock.endOffset)}`;
+  return `${fmtLocalTime(night.bedtimeLocal)} → ${fmtLocalTime(night.wakeLocal)} (${offsets})`;
 }
 
 function napCard(nap: SleepPeriodView): HTMLElement {
@@ -284,9 +300,24 @@ export async function renderNight(
         )
       : h('span', { class: 'btn icon disabled', 'aria-hidden': 'true' }, '›'),
   );
+  // ← and → move between nights (unless a control or a chart has the keys).
+  const onKey = (event: KeyboardEvent) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target instanceof Element ? event.target : null;
+    if (target?.closest('input, select, textarea, [role="radiogroup"], .uplot')) return;
+    const to =
+      event.key === 'ArrowLeft' ? data.prevDay : event.key === 'ArrowRight' ? data.nextDay : null;
+    if (!to) return;
+    event.preventDefault();
+    navigate(`/night/${to}`);
+  };
+  document.addEventListener('keydown', onKey);
+  signal.addEventListener('abort', () => document.removeEventListener('keydown', onKey), {
+    once: true,
+  });
   const night = data.night;
   const subtitle = night
-    ? `${fmtDay(data.day, true)} · ${fmtLocalTime(night.bedtimeLocal)} → ${fmtLocalTime(night.wakeLocal)} (UTC${night.utcOffsetMinutes >= 0 ? '+' : '−'}${String(Math.floor(Math.abs(night.utcOffsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(night.utcOffsetMinutes) % 60).padStart(2, '0')})`
+    ? `${fmtDay(data.day, true)} · ${nightSpan(night)}`
     : fmtDay(data.day, true);
   const children: Node[] = [
     pageHeader(data.day === me.lastNight ? 'Last night' : 'Night', subtitle, nav),

@@ -40,24 +40,32 @@ export function drawTrend(container: HTMLElement, data: TrendResponse, height = 
   const chartEl = h('div', { class: 'chart' });
   container.replaceChildren(summaryLine(data), chartEl);
   const dense = data.days.length > 120;
+  const sparse = data.summary.count < data.days.length / 3;
   timeChart(chartEl, {
     x: data.days.map(daySeconds),
     lines: [
       {
         label: data.metric.label,
         values: data.values,
-        color: SERIES.primary,
+        color: SERIES.daily,
         width: 1,
-        points: !dense,
-        line: dense,
+        points: !dense || sparse,
+        line: dense && !sparse,
       },
-      { label: '7-day mean', values: data.rolling7, color: SERIES.rolling, width: 2.5 },
+      {
+        label: '7-day mean',
+        values: data.rolling7,
+        color: SERIES.rolling,
+        width: 2.5,
+        // Sparse measures (VO₂ max every few days) would break the mean into stubs.
+        spanGaps: sparse,
+      },
     ],
     band: {
       lower: data.baselineLower,
       upper: data.baselineUpper,
-      color: 'rgba(86,180,233,0.14)',
-      label: 'Baseline ±1 SD',
+      color: SERIES.band,
+      label: '60-day baseline ±1 SD',
     },
     unit: data.metric.unit,
     xKind: 'day',

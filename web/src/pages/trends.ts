@@ -33,6 +33,19 @@ const GROUP_LABELS: Record<string, string> = {
   heart: 'Heart',
 };
 
+/** What each range covers, said in every card's title. */
+const RANGE_SPANS: Record<RangeValue, string> = {
+  '7d': 'last 7 days',
+  '30d': 'last 30 days',
+  '90d': 'last 90 days',
+  '1y': 'last 12 months',
+  all: 'all data',
+};
+
+const weekdaySpan = (range: RangeValue) => RANGE_SPANS[range === '7d' ? '90d' : range];
+const timingSpan = (range: RangeValue) =>
+  range === 'all' || range === '1y' ? 'last 90 days' : RANGE_SPANS[range];
+
 const HEATMAP_METRICS = ['sleep_score', 'readiness_score', 'activity_score'];
 
 async function section(
@@ -101,10 +114,10 @@ export async function renderTrends(
     h(
       'div',
       { class: 'grid two' },
-      card('Sleep stage composition', stagesEl),
-      card(`Weekday vs weekend · ${metricInfo?.label ?? ''}`, weekdayEl),
+      card(`Sleep stage composition · ${RANGE_SPANS[range]}`, stagesEl),
+      card(`Weekday vs weekend · ${metricInfo?.label ?? ''} · ${weekdaySpan(range)}`, weekdayEl),
     ),
-    card('Bedtime to wake time', timingEl),
+    card(`Bedtime to wake time · ${timingSpan(range)}`, timingEl),
     h(
       'section',
       { class: 'card' },
@@ -195,11 +208,13 @@ export async function renderTrends(
           ),
         ),
         timingBars(data.days, data.bedtime, data.wake),
-        h(
-          'p',
-          { class: 'muted small' },
-          range === 'all' || range === '1y' ? 'Showing the last 90 nights.' : '',
-        ),
+        range === 'all' || range === '1y'
+          ? h(
+              'p',
+              { class: 'muted small' },
+              'Nightly bars need room: this card shows the last 90 nights.',
+            )
+          : '',
       );
     }),
     section(heatEl, signal, async () => {
@@ -240,6 +255,13 @@ export async function renderTrends(
           { class: 'muted small' },
           'Days are wake-up days: “Sat” is the night from Friday to Saturday.',
         ),
+        range === '7d'
+          ? h(
+              'p',
+              { class: 'muted small' },
+              'Seven nights give one value per weekday, so this card uses the last 90 days.',
+            )
+          : '',
       );
     }),
   ]);

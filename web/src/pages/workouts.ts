@@ -112,7 +112,7 @@ export async function renderWorkouts(
       `Recent workouts${data.workouts.length > rows.length ? ` (latest ${rows.length} of ${data.workouts.length})` : ''}`,
       h(
         'div',
-        { class: 'table-wrap' },
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Recent workouts' },
         h(
           'table',
           {},
