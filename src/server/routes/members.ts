@@ -6,6 +6,7 @@ import { listOpenInvites } from '../../db/authTokens.ts';
 import { listConnections } from '../../db/connections.ts';
 import { requireOwner } from '../auth/session.ts';
 import { ApiError, NotFoundError } from '../errors.ts';
+import { idParamSchema } from '../ranges.ts';
 import { type ApiContext, jsonResponse } from './context.ts';
 import { revokeAndForget } from './ouraConnect.ts';
 
@@ -80,11 +81,7 @@ export async function registerMemberRoutes(app: FastifyInstance, ctx: ApiContext
       schema: {
         tags: ['accounts'],
         summary: 'Owner: remove a member with their Oura grant (revoked) and all their data',
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'integer', minimum: 1 } },
-        },
+        params: idParamSchema,
         response: errors,
       },
     },
