@@ -12,6 +12,7 @@ import { errorResponseSchema, registerErrorHandling } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerPathNormalisation } from './paths.ts';
 import { registerResponseCache } from './responseCache.ts';
 import { type ApiContext, createMemo, createOverviewCache } from './routes/context.ts';
 import { registerDataRoutes } from './routes/data.ts';
@@ -61,6 +62,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   app.addSchema({ $id: 'ApiError', ...errorResponseSchema });
+  registerPathNormalisation(app);
   await registerSecurity(app);
   // Before the response cache: cached answers are per logged-in user.
   await registerSessions(app, deps.db);

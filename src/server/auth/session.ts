@@ -10,6 +10,7 @@ import {
   touchSession,
 } from '../../db/sessions.ts';
 import { ApiError } from '../errors.ts';
+import { routedPath } from '../paths.ts';
 
 export const SESSION_COOKIE = 'snowtorch_session';
 /** Before login there is no session to bind a CSRF token to: a double-submit cookie instead. */
@@ -49,8 +50,8 @@ export class ForbiddenError extends ApiError {
   }
 }
 
-/** Routes under /api that answer without a session; everything else there needs one. */
-const PUBLIC_API = [/^\/api\/me(\?|$)/, /^\/api\/auth\//, /^\/api\/invites\//, /^\/api\/docs/];
+/** Routes under /api that answer without a session (matched on the routed path). */
+const PUBLIC_API = [/^\/api\/me$/, /^\/api\/auth\//, /^\/api\/invites\//, /^\/api\/docs(\/|$)/];
 const PUBLIC_API_EXACT = new Set(['/api/openapi.json']);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -164,7 +165,8 @@ export async function registerSessions(app: FastifyInstance, db: Db): Promise<vo
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
     }
-    const path = request.url;
+    // The router's view of the path, never the raw URL (`/%61pi/sync` routes to /api/sync).
+    const path = routedPath(request);
     if (!path.startsWith('/api/')) return;
     if (STATE_CHANGING.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
@@ -183,8 +185,7 @@ export async function registerSessions(app: FastifyInstance, db: Db): Promise<vo
         );
       }
     }
-    const isPublic =
-      PUBLIC_API_EXACT.has(path.split('?')[0] ?? path) || PUBLIC_API.some((re) => re.test(path));
+    const isPublic = PUBLIC_API_EXACT.has(path) || PUBLIC_API.some((re) => re.test(path));
     if (!isPublic && !request.auth) throw new UnauthenticatedError();
   });
 }
