@@ -111,7 +111,7 @@ describe('logs', () => {
     keep('oauth state', callback.searchParams.get('state'));
     const back = await guest.inject(`/oauth/callback${callback.search}`);
     expect(back.headers.location).toBe('/data?oauth=connected');
-    const cipher = createTokenCipher([Buffer.from(h.env.SNOWTORCH_SECRET_KEY, 'hex')]);
+    const cipher = createTokenCipher([Buffer.from(h.env.SNOWTORCH_SECRET_KEY ?? '', 'hex')]);
     for (const row of await h.db.selectFrom('oura_connection').selectAll().execute()) {
       keep('access token', cipher.decrypt(row.access_token_enc));
       if (row.refresh_token_enc) keep('refresh token', cipher.decrypt(row.refresh_token_enc));
