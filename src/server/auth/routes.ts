@@ -31,7 +31,8 @@ const credentials = {
   required: ['name', 'password'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 100 },
+    // No control characters: PostgreSQL text cannot hold NUL, and no real name has them.
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
     password: { type: 'string', minLength: 1, maxLength: 1024 },
   },
 } as const;
