@@ -81,6 +81,19 @@ async function loggedIn(
   return { user: { id: auth.userId, name: auth.name, role: auth.role }, csrfToken: auth.csrfToken };
 }
 
+/** Refuses with 429 and Retry-After (and an audit entry) while the account is locked. */
+async function lockoutGate(db: Db, request: FastifyRequest, reply: FastifyReply, name: string) {
+  try {
+    await checkLockout(db, name);
+  } catch (error) {
+    if (error instanceof LockedOutError) {
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      await recordAudit(db, { event: 'login_locked', subject: name.slice(0, 100), ip: request.ip });
+    }
+    throw error;
+  }
+}
+
 export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<void> {
   app.post<{ Body: Credentials }>(
     '/api/auth/setup',
@@ -131,19 +144,7 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<
     },
     async (request, reply) => {
       const { name, password } = request.body;
-      try {
-        await checkLockout(db, name);
-      } catch (error) {
-        if (error instanceof LockedOutError) {
-          reply.header('retry-after', String(error.retryAfterSeconds));
-          await recordAudit(db, {
-            event: 'login_locked',
-            subject: name.slice(0, 100),
-            ip: request.ip,
-          });
-        }
-        throw error;
-      }
+      await lockoutGate(db, request, reply, name);
       const found = await findLogin(db, name);
       const ok = await verifyPassword(found?.passwordHash ?? null, password);
       if (!found || !ok) {
@@ -198,13 +199,26 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<
         response: authErrors,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const auth = requireAuth(request);
       const found = await findLogin(db, auth.name);
       if (!found) throw new ApiError(404, 'no_user', 'That account no longer exists.');
       if (found.passwordHash !== null) {
+        // Guessing the current password from a stolen session counts toward the same lockout
+        // as guessing it at the login.
+        await lockoutGate(db, request, reply, auth.name);
         const ok = await verifyPassword(found.passwordHash, request.body.currentPassword ?? '');
-        if (!ok) throw new ApiError(401, 'invalid_credentials', 'The current password is wrong.');
+        if (!ok) {
+          await recordLoginFailure(db, auth.name, request.ip);
+          await recordAudit(db, {
+            event: 'password_change_failed',
+            actorId: auth.userId,
+            actorName: auth.name,
+            ip: request.ip,
+          });
+          throw new ApiError(401, 'invalid_credentials', 'The current password is wrong.');
+        }
+        await clearLoginFailures(db, auth.name);
       }
       await setPasswordHash(db, auth.userId, await newPasswordHash(request.body.newPassword));
       await deleteUserSessions(db, auth.userId, auth.sessionHash);
