@@ -65,7 +65,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPathNormalisation(app);
   await registerSecurity(app);
   // Before the response cache: cached answers are per logged-in user.
-  await registerSessions(app, deps.db);
+  await registerSessions(app, deps.db, { publicUrl: deps.config.publicUrl });
   await registerMetrics(app);
   await registerOpenApi(app);
   await registerHealthRoutes(app, deps);

@@ -124,11 +124,19 @@ export async function endSession(
   request.auth = null;
 }
 
-function sameOrigin(request: FastifyRequest): boolean {
+/**
+ * Whether the browser's Origin is this server's: scheme, host and port, compared as origins.
+ * The scheme is the request's (X-Forwarded-Proto only with SNOWTORCH_TRUST_PROXY) or, behind a
+ * proxy, the configured public URL's.
+ */
+function sameOrigin(request: FastifyRequest, publicOrigin: string | undefined): boolean {
   const origin = request.headers.origin;
   if (!origin || origin === 'null') return origin === undefined;
   try {
-    return new URL(origin).host === request.host;
+    const sent = new URL(origin).origin;
+    return (
+      sent === new URL(`${request.protocol}://${request.host}`).origin || sent === publicOrigin
+    );
   } catch {
     return false;
   }
@@ -140,7 +148,12 @@ function sameOrigin(request: FastifyRequest): boolean {
  * before login, to the `snowtorch_csrf` cookie) and, when the browser sends Origin, come from
  * this origin. Webhook deliveries (outside /api) are authenticated by their signature instead.
  */
-export async function registerSessions(app: FastifyInstance, db: Db): Promise<void> {
+export async function registerSessions(
+  app: FastifyInstance,
+  db: Db,
+  opts: { publicUrl?: string | undefined } = {},
+): Promise<void> {
+  const publicOrigin = opts.publicUrl ? new URL(opts.publicUrl).origin : undefined;
   await app.register(fastifyCookie);
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request, reply) => {
@@ -177,7 +190,7 @@ export async function registerSessions(app: FastifyInstance, db: Db): Promise<vo
         typeof sent !== 'string' ||
         expected.length === 0 ||
         !safeEqual(sent, expected) ||
-        !sameOrigin(request)
+        !sameOrigin(request, publicOrigin)
       ) {
         throw new ForbiddenError(
           'Missing or wrong CSRF token: reload the page and try again.',
