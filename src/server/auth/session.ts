@@ -53,6 +53,7 @@ export class ForbiddenError extends ApiError {
 /** Routes under /api that answer without a session (matched on the routed path). */
 const PUBLIC_API = [/^\/api\/me$/, /^\/api\/auth\//, /^\/api\/invites\//, /^\/api\/docs(\/|$)/];
 const PUBLIC_API_EXACT = new Set(['/api/openapi.json']);
+const NO_SESSION = new Set(['/healthz', '/readyz', '/metrics']);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function cookieOptions(request: FastifyRequest, maxAgeSeconds: number) {
@@ -158,10 +159,24 @@ export async function registerSessions(
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request, reply) => {
     request.auth = null;
+    // The routed path, never the raw URL (`/%61pi/sync` routes to /api/sync).
+    const path = routedPath(request);
+    // Liveness and readiness never look at the session: they must answer during an outage.
+    if (NO_SESSION.has(path)) return;
     const id = request.cookies[SESSION_COOKIE];
     if (id && id.length <= 100) {
       const sessionHash = hashToken(id);
-      const row = await findSession(db, sessionHash);
+      let row: Awaited<ReturnType<typeof findSession>>;
+      try {
+        row = await findSession(db, sessionHash);
+      } catch (error) {
+        request.log.warn({ err: error }, 'session lookup failed');
+        throw new ApiError(
+          503,
+          'database_unavailable',
+          'The database is not answering: try again in a moment.',
+        );
+      }
       if (row) {
         request.auth = {
           userId: row.userId,
@@ -178,8 +193,6 @@ export async function registerSessions(
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
     }
-    // The router's view of the path, never the raw URL (`/%61pi/sync` routes to /api/sync).
-    const path = routedPath(request);
     if (!path.startsWith('/api/')) return;
     if (STATE_CHANGING.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
