@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageResponse, TrendResponse, WorkoutsResponse } from '../src/api/types.ts';
+import { openDatabase } from '../src/db/database.ts';
 import { addDays, daysBetween } from '../src/insights/days.ts';
 import { createApp } from '../src/server/app.ts';
 import { MAX_RANGE_DAYS } from '../src/server/ranges.ts';
 import { setupOwner, type TestSession } from './support/auth.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
+import { testDatabaseKind, testPostgresBaseUrl } from './support/testDatabaseKind.ts';
 
 /**
  * Day and range parameters are bounded before any work starts: `end` far in the future is
@@ -86,4 +89,62 @@ describe('end and range are bounded', () => {
     // A real leap day is fine.
     expect((await user.inject('/api/trends/sleep_score?end=2024-02-29')).statusCode).toBe(200);
   });
+});
+
+describe('time budget', () => {
+  it('answers 503 timeout in the JSON error shape when a request runs past its budget', async () => {
+    const quick = await createApp({
+      config: h.config,
+      db: h.db,
+      webDir: null,
+      today: () => END,
+      requestBudgetMs: 300,
+      responseCache: false,
+    });
+    // Another transaction holds the session table: the request cannot finish until it ends.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = h.db.transaction().execute(async (trx) => {
+      await sql`lock table auth_session in access exclusive mode`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      const res = await quick.inject({
+        url: '/api/coverage',
+        headers: { cookie: `snowtorch_session=${user.cookies.snowtorch_session}` },
+      });
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: 'timeout' } });
+    } finally {
+      release();
+      await holder;
+    }
+    expect((await quick.inject('/healthz')).statusCode).toBe(200);
+    await quick.close();
+  });
+
+  it.skipIf(testDatabaseKind() !== 'postgres')(
+    'cancels a PostgreSQL statement that runs past the statement timeout',
+    async () => {
+      const database = await openDatabase(
+        { kind: 'postgres', connectionString: testPostgresBaseUrl(), ssl: false },
+        { poolSize: 1, statementTimeoutMs: 100 },
+      );
+      try {
+        await expect(sql`select pg_sleep(30)`.execute(database.db)).rejects.toMatchObject({
+          code: '57014',
+        });
+      } finally {
+        await database.close();
+      }
+    },
+  );
 });

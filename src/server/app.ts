@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import type { Db } from '../db/database.ts';
@@ -8,7 +8,12 @@ import type { SyncContext } from '../sync/types.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { registerSessions } from './auth/session.ts';
 import { createUserResolver } from './currentUser.ts';
-import { errorResponseSchema, registerErrorHandling } from './errors.ts';
+import {
+  type ApiErrorBody,
+  errorResponseSchema,
+  REQUEST_BUDGET_MS,
+  registerErrorHandling,
+} from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -47,6 +52,8 @@ export interface AppDeps {
   readonly responseCache?: boolean;
   /** Called when a webhook delivery queued work (wakes the scheduler's worker). */
   readonly onWebhookQueued?: () => void;
+  /** Time budget of each request in ms (default REQUEST_BUDGET_MS; tests shorten it). */
+  readonly requestBudgetMs?: number;
 }
 
 /** The app factory: routes and plugins only. `listen` is the caller's (serve command, tests). */
@@ -59,6 +66,21 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: deps.config.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+    // Every handler runs under a time budget: past it the client gets 503 `timeout` in the JSON
+    // error shape (routes that stream, like the export, set their own).
+    handlerTimeout: deps.requestBudgetMs ?? REQUEST_BUDGET_MS,
+    // URLs the router refuses (bad encoding, an over-long parameter) answer in the same shape.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.statusCode === 414;
+      const body: ApiErrorBody = {
+        error: {
+          code: tooLong ? 'uri_too_long' : 'invalid_path',
+          message: tooLong ? 'A path parameter is too long.' : 'The URL is not valid.',
+        },
+      };
+      // Fastify types the reply by route; these errors come before any route is known.
+      (reply as unknown as FastifyReply).code(tooLong ? 414 : 400).send(body);
+    },
   });
   registerErrorHandling(app);
   app.addSchema({ $id: 'ApiError', ...errorResponseSchema });

@@ -4,6 +4,7 @@ import { hasOwner } from '../../db/accounts.ts';
 import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createWebhookApi } from '../../oura/webhookApi.ts';
+import { REQUEST_BUDGET_MS } from '../../server/errors.ts';
 import { createLogger } from '../../server/logger.ts';
 import { isLoopbackHost } from '../../server/loopback.ts';
 import { serveDashboard } from '../../server/serveDashboard.ts';
@@ -53,9 +54,18 @@ export async function runServeCommand(argv: string[]): Promise<void> {
     );
   }
   const scheduler = sync ? startLiveSync(config, database, sync, logger) : undefined;
+  // The dashboard's queries get their own pool whose statements stop at the request budget;
+  // sync and migrations keep the unbounded one.
+  const apiDatabase =
+    database.kind === 'postgres'
+      ? await openDatabase(config.database, {
+          poolSize: 5,
+          statementTimeoutMs: REQUEST_BUDGET_MS,
+        })
+      : database;
   const dashboard = await serveDashboard({
     config,
-    db: database.db,
+    db: apiDatabase.db,
     logger,
     ...(sync ? { sync } : {}),
     ...(scheduler ? { onWebhookQueued: () => scheduler.wake() } : {}),
@@ -68,6 +78,7 @@ export async function runServeCommand(argv: string[]): Promise<void> {
     await dashboard.close();
     // A sync still running after 8 s is interrupted; it resumes where it stopped next time.
     await scheduler?.stop({ timeoutMs: 8_000 });
+    if (apiDatabase !== database) await apiDatabase.close();
     await database.close();
     process.exit(0);
   };
