@@ -55,6 +55,23 @@ describe('names', () => {
   });
 });
 
+describe('account names', () => {
+  it('are one account whatever their case: no OWNER beside owner, login in any case', async () => {
+    const invite = await owner.inject({ method: 'POST', url: '/api/members/invites' });
+    const token = new URL((invite.json() as { url: string }).url).pathname.split('/').at(-1);
+    const guest = await anonymous(app);
+    const taken = await guest.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invite',
+      payload: { token, name: 'OWNER', password: PASSWORD },
+    });
+    expect(taken.statusCode, taken.body).toBe(409);
+    expect(taken.json()).toMatchObject({ error: { code: 'name_taken' } });
+    const loggedIn = await login(app, 'Owner');
+    expect((await loggedIn.get<MeResponse>('/api/me')).user?.name).toBe('owner');
+  });
+});
+
 describe('password change', () => {
   it('locks the account after 5 wrong current passwords, like the login does', async () => {
     const member = await addMember(app, owner, 'guesser');
