@@ -21,6 +21,7 @@ import { deleteUserSessions } from '../../db/sessions.ts';
 import { findUserById } from '../../db/users.ts';
 import { ApiError, ConflictError } from '../errors.ts';
 import { checkLockout, LockedOutError } from './lockout.ts';
+import { registerLoginLinkRoutes } from './loginLink.ts';
 import { endSession, requireAuth, startSession } from './session.ts';
 
 /** Per client address: on top of the per-account lockout. */
@@ -295,23 +296,8 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<
     },
   );
 
-  // A one-time login link (`snowtorch demo`, `snowtorch users login-link`): a top-level GET from
-  // a terminal, so it answers with a redirect into the dashboard.
-  app.get<{ Querystring: { token?: string } }>(
-    '/login/link',
-    {
-      config: { rateLimit: AUTH_RATE_LIMIT },
-      schema: {
-        hide: true,
-        querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } },
-      },
-    },
-    async (request, reply) => {
-      const token = request.query.token ?? '';
-      const used = token ? await consumeAuthToken(db, hashToken(token), 'login') : undefined;
-      if (!used?.userId) return reply.redirect('/login?link=invalid', 303);
-      await loggedIn(db, request, reply, used.userId, 'login_link');
-      return reply.redirect('/night', 303);
-    },
-  );
+  await registerLoginLinkRoutes(app, db, {
+    rateLimit: AUTH_RATE_LIMIT,
+    logIn: (request, reply, userId) => loggedIn(db, request, reply, userId, 'login_link'),
+  });
 }
