@@ -200,6 +200,72 @@ describe('database outage', () => {
   });
 });
 
+describe('first start on a server reachable from other machines', () => {
+  const publicConfig = () =>
+    loadConfig({ ...h.env, SNOWTORCH_HOST: '0.0.0.0', SNOWTORCH_ALLOW_REMOTE: 'true' });
+
+  it('makes the owner only with the setup token the server printed', async () => {
+    const database = await openTestDatabase();
+    const token = 'printed-setup-token-0123456789abcdef';
+    const fresh = await createApp({
+      config: publicConfig(),
+      db: database.db,
+      webDir: null,
+      setupToken: token,
+    });
+    try {
+      const visitor = await anonymous(fresh);
+      const me = await visitor.get<MeResponse>('/api/me');
+      expect(me).toMatchObject({ setupNeeded: true, setupTokenRequired: true });
+      for (const setupToken of [undefined, '', 'guess', `${token}x`]) {
+        const res = await visitor.inject({
+          method: 'POST',
+          url: '/api/auth/setup',
+          payload: {
+            name: 'intruder',
+            password: PASSWORD,
+            ...(setupToken === undefined ? {} : { setupToken }),
+          },
+        });
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.json()).toMatchObject({ error: { code: 'setup_token_required' } });
+      }
+      const ok = await visitor.inject({
+        method: 'POST',
+        url: '/api/auth/setup',
+        payload: { name: 'owner', password: PASSWORD, setupToken: token },
+      });
+      expect(ok.statusCode, ok.body).toBe(200);
+    } finally {
+      await fresh.close();
+      await database.close();
+    }
+  });
+
+  it('refuses browser setup when no token was made, pointing to the terminal', async () => {
+    const database = await openTestDatabase();
+    const fresh = await createApp({ config: publicConfig(), db: database.db, webDir: null });
+    try {
+      const visitor = await anonymous(fresh);
+      const res = await visitor.inject({
+        method: 'POST',
+        url: '/api/auth/setup',
+        payload: { name: 'intruder', password: PASSWORD, setupToken: '' },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toContain('snowtorch users create');
+    } finally {
+      await fresh.close();
+      await database.close();
+    }
+  });
+
+  it('needs no token on a server bound to 127.0.0.1', async () => {
+    const me = await (await anonymous(app)).get<MeResponse>('/api/me');
+    expect(me.setupTokenRequired).toBe(false);
+  });
+});
+
 describe('session', () => {
   it('still knows the owner after all of the above', async () => {
     expect((await owner.get<MeResponse>('/api/me')).user?.name).toBe('owner');

@@ -15,6 +15,7 @@ import {
   registerErrorHandling,
 } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerPathNormalisation } from './paths.ts';
@@ -52,8 +53,19 @@ export interface AppDeps {
   readonly responseCache?: boolean;
   /** Called when a webhook delivery queued work (wakes the scheduler's worker). */
   readonly onWebhookQueued?: () => void;
+  /**
+   * The one-time token that creating the owner needs when the server listens beyond loopback
+   * (`serve` makes one and prints it). Without one there, setup is refused: the owner is then
+   * made with `snowtorch users create NAME --owner`.
+   */
+  readonly setupToken?: string;
   /** Time budget of each request in ms (default REQUEST_BUDGET_MS; tests shorten it). */
   readonly requestBudgetMs?: number;
+}
+
+/** The first visitor of a server reachable beyond this machine must not become its owner. */
+export function setupTokenRequired(config: Config): boolean {
+  return !isLoopbackHost(config.server.host);
 }
 
 /** The app factory: routes and plugins only. `listen` is the caller's (serve command, tests). */
@@ -118,8 +130,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     overviews,
     memo,
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
+    setupTokenRequired: setupTokenRequired(deps.config),
   };
-  await registerAuthRoutes(app, deps.db);
+  await registerAuthRoutes(app, deps.db, {
+    setupToken: ctx.setupTokenRequired ? (deps.setupToken ?? null) : undefined,
+  });
   await registerMeRoutes(app, ctx);
   await registerMemberRoutes(app, ctx);
   await registerOuraConnectRoutes(app, ctx);

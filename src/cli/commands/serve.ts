@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import { randomToken } from '../../accounts/secrets.ts';
 import { type Config, ConfigError, loadConfig } from '../../config/env.ts';
 import { hasOwner } from '../../db/accounts.ts';
 import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createWebhookApi } from '../../oura/webhookApi.ts';
+import { setupTokenRequired } from '../../server/app.ts';
 import { REQUEST_BUDGET_MS } from '../../server/errors.ts';
 import { createLogger } from '../../server/logger.ts';
 import { isLoopbackHost } from '../../server/loopback.ts';
@@ -63,9 +65,14 @@ export async function runServeCommand(argv: string[]): Promise<void> {
           statementTimeoutMs: REQUEST_BUDGET_MS,
         })
       : database;
+  // Beyond loopback, whoever opens the dashboard first must not become the owner: setup
+  // needs this token, printed once to the server's own output (not the structured log).
+  const ownerMissing = !(await hasOwner(database.db));
+  const setupToken = ownerMissing && setupTokenRequired(config) ? randomToken() : undefined;
   const dashboard = await serveDashboard({
     config,
     db: apiDatabase.db,
+    ...(setupToken ? { setupToken } : {}),
     logger,
     ...(sync ? { sync } : {}),
     ...(scheduler ? { onWebhookQueued: () => scheduler.wake() } : {}),
@@ -85,10 +92,15 @@ export async function runServeCommand(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   logger.info({ url: dashboard.url }, 'Snowtorch is serving');
-  if (!(await hasOwner(database.db))) {
+  if (ownerMissing) {
     logger.info(
       { url: `${dashboard.url}/setup` },
       'no owner account yet: open the dashboard to create it',
+    );
+  }
+  if (setupToken) {
+    process.stderr.write(
+      `\nNo owner account yet. Setup token (enter it on the setup page; valid until restart):\n  ${setupToken}\nOr create the owner here: snowtorch users create NAME --owner\n\n`,
     );
   }
 }

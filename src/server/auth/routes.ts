@@ -3,6 +3,7 @@ import {
   checkUserName,
   hashPassword,
   hashToken,
+  safeEqual,
   verifyPassword,
   WeakPasswordError,
 } from '../../accounts/secrets.ts';
@@ -95,21 +96,51 @@ async function lockoutGate(db: Db, request: FastifyRequest, reply: FastifyReply,
   }
 }
 
-export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<void> {
-  app.post<{ Body: Credentials }>(
+export async function registerAuthRoutes(
+  app: FastifyInstance,
+  db: Db,
+  opts: {
+    /**
+     * undefined: setup needs no token (loopback). A string: setup must send it. null: a token
+     * is needed but none was made, so setup happens only from the terminal.
+     */
+    setupToken?: string | null | undefined;
+  } = {},
+): Promise<void> {
+  app.post<{ Body: Credentials & { setupToken?: string } }>(
     '/api/auth/setup',
     {
       config: { rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['accounts'],
-        summary: 'First start: create the owner account (only while there is no owner)',
-        body: credentials,
+        summary:
+          'First start: create the owner account (only while there is no owner; beyond loopback with the setup token the server printed)',
+        body: {
+          ...credentials,
+          properties: {
+            ...credentials.properties,
+            setupToken: { type: 'string', maxLength: 100 },
+          },
+        },
         response: authErrors,
       },
     },
     async (request, reply) => {
       if (await hasOwner(db)) {
         throw new ConflictError('setup_done', 'This Snowtorch already has an owner: log in.');
+      }
+      if (opts.setupToken !== undefined) {
+        const sent = request.body.setupToken ?? '';
+        if (opts.setupToken === null || !safeEqual(sent, opts.setupToken)) {
+          await recordAudit(db, { event: 'setup_refused', ip: request.ip });
+          throw new ApiError(
+            403,
+            'setup_token_required',
+            opts.setupToken === null
+              ? 'Create the owner from the terminal: snowtorch users create NAME --owner.'
+              : 'Enter the setup token printed in the server log when Snowtorch started (or create the owner with snowtorch users create NAME --owner).',
+          );
+        }
       }
       const name = validName(request.body.name);
       const passwordHash = await newPasswordHash(request.body.password);
