@@ -25,6 +25,8 @@ Serves the dashboard and JSON API (OpenAPI docs at /api/docs, metrics at /metric
   SNOWTORCH_SYNC_INTERVAL_MINUTES  incremental sync of every connected user (default 60; 0: off)
   SNOWTORCH_PUBLIC_URL    https URL Oura's webhooks reach (POST /webhooks/oura); subscriptions
                           are renewed daily when set (create them with snowtorch webhooks sync)
+Bound beyond loopback with no owner yet, serve prints a one-time setup token that the setup
+page asks for (or create the owner with: snowtorch users create NAME --owner).
 The dashboard's assets (web/dist) are built on start when missing or out of date.
 "Sync now" needs SNOWTORCH_SECRET_KEY, OURA_CLIENT_ID and OURA_CLIENT_SECRET.
 Migrations run first, under a lock. SIGTERM/SIGINT stop accepting, finish requests, close the DB.`;
