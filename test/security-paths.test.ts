@@ -109,6 +109,14 @@ describe('encoded paths', () => {
     }
   });
 
+  it('never serves live answers (members, audit) from the response cache, however spelled', async () => {
+    for (const url of ['/api/%6Dembers', '/api/%61udit', '/api/m%65']) {
+      expect((await owner.inject(url)).statusCode, url).toBe(200);
+      const again = await owner.inject(url);
+      expect(again.headers['x-cache'], url).toBeUndefined();
+    }
+  });
+
   it('gates encoded spellings of private GETs behind the login too', async () => {
     for (const url of ['/api/%6Dembers', '/api/%61udit', '/api/trends/sleep%5Fscore']) {
       const res = await app.inject(url);
