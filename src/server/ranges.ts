@@ -107,11 +107,17 @@ export function resolveRange(query: RangeQuery, span: Span, today: string): DayR
   return { key, from: addDays(to, -(SPAN[key] - 1)), to };
 }
 
-/** Days in an inclusive range: the bound every loop over a range's days is given up front. */
+/** Lead-in a route may add before a range (baselines look back 60 days): at most a year. */
+const MAX_LEAD_DAYS = 366;
+
+/**
+ * Days in an inclusive range: the count every loop over a range's days is given up front,
+ * never more than a capped range plus its lead-in, whatever the days.
+ */
 export function dayCount(range: { from: string; to: string }): number {
   const n = daysBetween(range.from, range.to) + 1;
   if (!Number.isFinite(n) || n < 0) return 0;
-  return Math.min(n, MAX_RANGE_DAYS + 400);
+  return Math.min(n, MAX_RANGE_DAYS + MAX_LEAD_DAYS);
 }
 
 /** A positive integer id from a path, or a 400. */
