@@ -12,6 +12,7 @@ import {
   PASSWORD,
   setupOwner,
   type TestSession,
+  useLoginLink,
 } from './support/auth.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
@@ -189,7 +190,22 @@ describe('accounts', () => {
     expect(guess.statusCode).toBe(401);
     const link = await createLoginLink(h.db, user.id, 'http://127.0.0.1:3000');
     const path = new URL(link.url);
-    const used = await anon.inject(`${path.pathname}${path.search}`);
+    // Opening the link (a GET, as a link-preview bot would) only shows a page with a button.
+    const preview = await (await anonymous(app)).inject(`${path.pathname}${path.search}`);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.headers['content-type']).toContain('text/html');
+    expect(preview.body).toContain('<form method="post" action="/login/link">');
+    expect(preview.cookies.find((c) => c.name === 'snowtorch_session')).toBeUndefined();
+    // A cross-site form post carries the token but not this browser's CSRF cookie.
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/login/link',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${path.searchParams.get('token')}&csrf=${'A'.repeat(43)}`,
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.cookies.find((c) => c.name === 'snowtorch_session')).toBeUndefined();
+    const used = await useLoginLink(anon, link.url);
     expect(used.statusCode).toBe(303);
     expect(used.headers.location).toBe('/night');
     const me = await anon.get<MeResponse>('/api/me');

@@ -37,6 +37,11 @@ export interface MeResponse {
   user: { id: number; name: string; role: 'owner' | 'member'; hasPassword: boolean } | null;
   /** No owner yet: the dashboard shows the setup page. */
   setupNeeded: boolean;
+  /**
+   * Setup needs the setup token the server printed at start (it listens beyond this machine):
+   * the first visitor of a public server must not become its owner.
+   */
+  setupTokenRequired: boolean;
   /** Echo in header `x-csrf-token` on every POST/PUT/PATCH/DELETE. */
   csrfToken: string;
   /** Whether "Connect Oura" works on this server (OAuth client and key configured). */

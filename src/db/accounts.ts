@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { nameKey } from './users.ts';
 
 /** Users with their login data. Password hashes never leave this module except for verifying. */
 
@@ -39,7 +40,7 @@ export async function findAccountById(db: Db, id: number): Promise<Account | und
   return row ? toAccount(row) : undefined;
 }
 
-/** The account and its hash, for login only. */
+/** The account and its hash, for login only (the name in any case). */
 export async function findLogin(
   db: Db,
   name: string,
@@ -47,7 +48,7 @@ export async function findLogin(
   const row = await db
     .selectFrom('app_user')
     .selectAll()
-    .where('name', '=', name.trim())
+    .where(nameKey, '=', name.trim().toLowerCase())
     .executeTakeFirst();
   return row ? { account: toAccount(row), passwordHash: row.password_hash } : undefined;
 }
@@ -74,7 +75,7 @@ export async function createAccount(
   const existing = await db
     .selectFrom('app_user')
     .selectAll()
-    .where('name', '=', name)
+    .where(nameKey, '=', name.toLowerCase())
     .executeTakeFirst();
   if (existing) {
     if (existing.password_hash !== null || (existing.role === 'owner' && args.role !== 'owner')) {
@@ -91,7 +92,7 @@ export async function createAccount(
   const row = await db
     .insertInto('app_user')
     .values({ name, password_hash: args.passwordHash, role: args.role })
-    .onConflict((oc) => oc.column('name').doNothing())
+    .onConflict((oc) => oc.expression(nameKey).doNothing())
     .returningAll()
     .executeTakeFirst();
   if (!row) throw new AccountExistsError(`The name '${name}' is taken.`);

@@ -33,6 +33,13 @@ export interface OpenOptions {
   loadDataDir?: Blob | File;
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
+  /**
+   * PostgreSQL only: every statement on this pool is cancelled after this many ms (SQLSTATE
+   * 57014). `serve` gives the dashboard its own pool with the request budget, so a slow query
+   * stops when its request gives up. PGlite runs in-process, one statement at a time: there the
+   * request budget alone applies.
+   */
+  statementTimeoutMs?: number;
 }
 
 export async function openDatabase(
@@ -63,6 +70,7 @@ export async function openDatabase(
   const pool = new pg.Pool({
     connectionString: config.connectionString,
     max: options.poolSize ?? 10,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     ssl:
       config.ssl === false
         ? false

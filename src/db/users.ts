@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
+
+/** Names are unique regardless of case: every lookup compares lower(name). */
+export const nameKey = sql<string>`lower(name)`;
 
 export interface User {
   id: number;
@@ -12,14 +16,17 @@ const toUser = (r: { id: number; name: string; created_at: Date }): User => ({
   createdAt: r.created_at,
 });
 
-/** The user called `name`, created on first use (safe when two processes race: name is unique). */
+/**
+ * The user called `name` (in any case), created on first use (safe when two processes race:
+ * lower(name) is unique).
+ */
 export async function getOrCreateUser(db: Db, name: string): Promise<User> {
   const trimmed = name.trim();
   if (!trimmed) throw new Error('user name must not be empty');
   const inserted = await db
     .insertInto('app_user')
     .values({ name: trimmed })
-    .onConflict((oc) => oc.column('name').doNothing())
+    .onConflict((oc) => oc.expression(nameKey).doNothing())
     .returningAll()
     .executeTakeFirst();
   if (inserted) return toUser(inserted);
@@ -32,7 +39,7 @@ export async function findUserByName(db: Db, name: string): Promise<User | undef
   const row = await db
     .selectFrom('app_user')
     .selectAll()
-    .where('name', '=', name.trim())
+    .where(nameKey, '=', name.trim().toLowerCase())
     .executeTakeFirst();
   return row ? toUser(row) : undefined;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import type { Db } from '../db/database.ts';
@@ -8,10 +8,17 @@ import type { SyncContext } from '../sync/types.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { registerSessions } from './auth/session.ts';
 import { createUserResolver } from './currentUser.ts';
-import { errorResponseSchema, registerErrorHandling } from './errors.ts';
+import {
+  type ApiErrorBody,
+  errorResponseSchema,
+  REQUEST_BUDGET_MS,
+  registerErrorHandling,
+} from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerPathNormalisation } from './paths.ts';
 import { registerResponseCache } from './responseCache.ts';
 import { type ApiContext, createMemo, createOverviewCache } from './routes/context.ts';
 import { registerDataRoutes } from './routes/data.ts';
@@ -46,6 +53,19 @@ export interface AppDeps {
   readonly responseCache?: boolean;
   /** Called when a webhook delivery queued work (wakes the scheduler's worker). */
   readonly onWebhookQueued?: () => void;
+  /**
+   * The one-time token that creating the owner needs when the server listens beyond loopback
+   * (`serve` makes one and prints it). Without one there, setup is refused: the owner is then
+   * made with `snowtorch users create NAME --owner`.
+   */
+  readonly setupToken?: string;
+  /** Time budget of each request in ms (default REQUEST_BUDGET_MS; tests shorten it). */
+  readonly requestBudgetMs?: number;
+}
+
+/** The first visitor of a server reachable beyond this machine must not become its owner. */
+export function setupTokenRequired(config: Config): boolean {
+  return !isLoopbackHost(config.server.host);
 }
 
 /** The app factory: routes and plugins only. `listen` is the caller's (serve command, tests). */
@@ -58,12 +78,28 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: deps.config.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+    // Every handler runs under a time budget: past it the client gets 503 `timeout` in the JSON
+    // error shape (routes that stream, like the export, set their own).
+    handlerTimeout: deps.requestBudgetMs ?? REQUEST_BUDGET_MS,
+    // URLs the router refuses (bad encoding, an over-long parameter) answer in the same shape.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.statusCode === 414;
+      const body: ApiErrorBody = {
+        error: {
+          code: tooLong ? 'uri_too_long' : 'invalid_path',
+          message: tooLong ? 'A path parameter is too long.' : 'The URL is not valid.',
+        },
+      };
+      // Fastify types the reply by route; these errors come before any route is known.
+      (reply as unknown as FastifyReply).code(tooLong ? 414 : 400).send(body);
+    },
   });
   registerErrorHandling(app);
   app.addSchema({ $id: 'ApiError', ...errorResponseSchema });
+  registerPathNormalisation(app);
   await registerSecurity(app);
   // Before the response cache: cached answers are per logged-in user.
-  await registerSessions(app, deps.db);
+  await registerSessions(app, deps.db, { publicUrl: deps.config.publicUrl });
   await registerMetrics(app);
   await registerOpenApi(app);
   await registerHealthRoutes(app, deps);
@@ -94,8 +130,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     overviews,
     memo,
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
+    setupTokenRequired: setupTokenRequired(deps.config),
   };
-  await registerAuthRoutes(app, deps.db);
+  await registerAuthRoutes(app, deps.db, {
+    setupToken: ctx.setupTokenRequired ? (deps.setupToken ?? null) : undefined,
+  });
   await registerMeRoutes(app, ctx);
   await registerMemberRoutes(app, ctx);
   await registerOuraConnectRoutes(app, ctx);

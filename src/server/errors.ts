@@ -4,6 +4,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
  * The API's one error shape: `{ "error": { "code": "...", "message": "...", "details"?: ... } }`.
  * `code` is stable (clients branch on it); `message` is for people.
  */
+/**
+ * How long any handler may take before the client gets 503 `timeout`. Queries on PostgreSQL
+ * have the same budget as their statement_timeout (see `openDatabase`), so work stops too.
+ */
+export const REQUEST_BUDGET_MS = 15_000;
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
@@ -82,6 +88,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
             params: v.params,
           })),
         },
+      } satisfies ApiErrorBody);
+    }
+    if (isFastifyError(error) && error.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      request.log.warn({ url: request.routeOptions.url }, 'request over its time budget');
+      return reply.code(503).send({
+        error: { code: 'timeout', message: 'This took too long: try a shorter range.' },
+      } satisfies ApiErrorBody);
+    }
+    // PostgreSQL cancelled a statement over its statement_timeout (SQLSTATE 57014).
+    if (error instanceof Error && 'code' in error && error.code === '57014') {
+      request.log.warn({ url: request.routeOptions.url }, 'query over its time budget');
+      return reply.code(503).send({
+        error: { code: 'timeout', message: 'This took too long: try a shorter range.' },
       } satisfies ApiErrorBody);
     }
     const status = isFastifyError(error) && error.statusCode ? error.statusCode : 500;

@@ -1,10 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routedPath } from './paths.ts';
 
 /** How long a cached answer is reused: bounds staleness after a sync in another process. */
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 300;
 /** Answers that describe live state are never cached. */
-const LIVE = /^\/api\/(me|sync|members|audit|invites|auth|oura|webhooks|export)(\/|$|\?)/;
+const LIVE = /^\/api\/(me|sync|members|audit|invites|auth|oura|webhooks|export|docs)(\/|$)/;
+
+/** Cacheable: a dashboard GET under /api, judged on the routed path (not its spelling). */
+function cacheable(request: FastifyRequest): boolean {
+  const path = routedPath(request);
+  return (
+    request.method === 'GET' &&
+    path.startsWith('/api/') &&
+    !LIVE.test(path) &&
+    path !== '/api/openapi.json'
+  );
+}
 
 /** Answers are per user: the key is the logged-in user's id and the URL. */
 function keyOf(request: FastifyRequest): string | null {
@@ -21,8 +33,7 @@ function keyOf(request: FastifyRequest): string | null {
 export function registerResponseCache(app: FastifyInstance, opts: { bypass: () => boolean }) {
   const cache = new Map<string, { at: number; body: string }>();
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' || !request.url.startsWith('/api/') || LIVE.test(request.url))
-      return;
+    if (!cacheable(request)) return;
     if (opts.bypass()) return;
     const key = keyOf(request);
     if (key === null) return;
@@ -42,15 +53,11 @@ export function registerResponseCache(app: FastifyInstance, opts: { bypass: () =
     const key = keyOf(request);
     if (
       key !== null &&
-      request.method === 'GET' &&
+      cacheable(request) &&
       reply.statusCode === 200 &&
       typeof payload === 'string' &&
-      request.url.startsWith('/api/') &&
-      !LIVE.test(request.url) &&
       !opts.bypass() &&
-      reply.getHeader('x-cache') !== 'hit' &&
-      !request.url.startsWith('/api/docs') &&
-      request.url !== '/api/openapi.json'
+      reply.getHeader('x-cache') !== 'hit'
     ) {
       cache.set(key, { at: Date.now(), body: payload });
       if (cache.size > MAX_ENTRIES) {

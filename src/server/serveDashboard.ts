@@ -18,6 +18,8 @@ export interface ServeDashboardOptions {
   sync?: SyncContext;
   /** Wakes the scheduler's worker when a webhook delivery queued work. */
   onWebhookQueued?: () => void;
+  /** The setup token creating the owner needs beyond loopback (see AppDeps.setupToken). */
+  setupToken?: string;
   /** Default: config.server.host / config.server.port. */
   host?: string;
   port?: number;
@@ -42,6 +44,7 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Runni
     ...(opts.logger === undefined ? {} : { logger: opts.logger }),
     ...(opts.sync ? { sync: opts.sync } : {}),
     ...(opts.onWebhookQueued ? { onWebhookQueued: opts.onWebhookQueued } : {}),
+    ...(opts.setupToken ? { setupToken: opts.setupToken } : {}),
     webDir,
   });
   const host = opts.host ?? opts.config.server.host;

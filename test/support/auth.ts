@@ -85,11 +85,28 @@ export async function addMember(
   return authenticate(app, '/api/auth/accept-invite', { token, name, password });
 }
 
+/**
+ * Opens a one-time login link as a browser does: the GET shows a page with a "Log in" button,
+ * the button POSTs the token with the page's CSRF token. Returns the POST's answer.
+ */
+export async function useLoginLink(s: TestSession, linkUrl: string) {
+  const u = new URL(linkUrl);
+  const shown = await s.inject(`${u.pathname}${u.search}`);
+  if (shown.statusCode !== 200) return shown;
+  const field = (name: string) =>
+    new RegExp(`name="${name}" value="([^"]*)"`).exec(shown.body)?.[1] ?? '';
+  return s.inject({
+    method: 'POST',
+    url: '/login/link',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': undefined },
+    payload: new URLSearchParams({ token: field('token'), csrf: field('csrf') }).toString(),
+  });
+}
+
 /** Log in a password-less user (made by connect/demo) with a one-time login link. */
 export async function loginWithLink(app: FastifyInstance, linkUrl: string): Promise<TestSession> {
   const s = await anonymous(app);
-  const u = new URL(linkUrl);
-  const res = await s.inject(`${u.pathname}${u.search}`);
+  const res = await useLoginLink(s, linkUrl);
   expect(res.headers.location).toBe('/night');
   s.csrf = (await s.get<{ csrfToken: string }>('/api/me')).csrfToken;
   return s;

@@ -82,7 +82,7 @@ async function renderLoggedOut(route: Route, info: MeResponse): Promise<void> {
     await renderInvite(main, decodeURIComponent(path.slice(8)));
   } else if (info.setupNeeded) {
     if (path !== '/setup') history.replaceState(null, '', '/setup');
-    renderSetup(main);
+    renderSetup(main, info.setupTokenRequired);
   } else {
     if (path !== '/login') history.replaceState(null, '', `/login${location.search}`);
     renderLogin(main, route.query);

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { rebuildProjections } from '../../db/rebuild.ts';
+import { nameKey } from '../../db/users.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch rebuild [--user NAME] [--json]
@@ -35,7 +36,7 @@ export async function runRebuildCommand(argv: string[]): Promise<void> {
       const user = await db
         .selectFrom('app_user')
         .select('id')
-        .where('name', '=', values.user)
+        .where(nameKey, '=', values.user.trim().toLowerCase())
         .executeTakeFirst();
       if (!user) throw new UsageError(`rebuild: there is no user named "${values.user}"`);
       userId = user.id;

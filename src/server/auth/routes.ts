@@ -3,6 +3,7 @@ import {
   checkUserName,
   hashPassword,
   hashToken,
+  safeEqual,
   verifyPassword,
   WeakPasswordError,
 } from '../../accounts/secrets.ts';
@@ -21,6 +22,7 @@ import { deleteUserSessions } from '../../db/sessions.ts';
 import { findUserById } from '../../db/users.ts';
 import { ApiError, ConflictError } from '../errors.ts';
 import { checkLockout, LockedOutError } from './lockout.ts';
+import { registerLoginLinkRoutes } from './loginLink.ts';
 import { endSession, requireAuth, startSession } from './session.ts';
 
 /** Per client address: on top of the per-account lockout. */
@@ -31,7 +33,8 @@ const credentials = {
   required: ['name', 'password'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 100 },
+    // No control characters: PostgreSQL text cannot hold NUL, and no real name has them.
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
     password: { type: 'string', minLength: 1, maxLength: 1024 },
   },
 } as const;
@@ -80,21 +83,64 @@ async function loggedIn(
   return { user: { id: auth.userId, name: auth.name, role: auth.role }, csrfToken: auth.csrfToken };
 }
 
-export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<void> {
-  app.post<{ Body: Credentials }>(
+/** Refuses with 429 and Retry-After (and an audit entry) while the account is locked. */
+async function lockoutGate(db: Db, request: FastifyRequest, reply: FastifyReply, name: string) {
+  try {
+    await checkLockout(db, name);
+  } catch (error) {
+    if (error instanceof LockedOutError) {
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      await recordAudit(db, { event: 'login_locked', subject: name.slice(0, 100), ip: request.ip });
+    }
+    throw error;
+  }
+}
+
+export async function registerAuthRoutes(
+  app: FastifyInstance,
+  db: Db,
+  opts: {
+    /**
+     * undefined: setup needs no token (loopback). A string: setup must send it. null: a token
+     * is needed but none was made, so setup happens only from the terminal.
+     */
+    setupToken?: string | null | undefined;
+  } = {},
+): Promise<void> {
+  app.post<{ Body: Credentials & { setupToken?: string } }>(
     '/api/auth/setup',
     {
       config: { rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['accounts'],
-        summary: 'First start: create the owner account (only while there is no owner)',
-        body: credentials,
+        summary:
+          'First start: create the owner account (only while there is no owner; beyond loopback with the setup token the server printed)',
+        body: {
+          ...credentials,
+          properties: {
+            ...credentials.properties,
+            setupToken: { type: 'string', maxLength: 100 },
+          },
+        },
         response: authErrors,
       },
     },
     async (request, reply) => {
       if (await hasOwner(db)) {
         throw new ConflictError('setup_done', 'This Snowtorch already has an owner: log in.');
+      }
+      if (opts.setupToken !== undefined) {
+        const sent = request.body.setupToken ?? '';
+        if (opts.setupToken === null || !safeEqual(sent, opts.setupToken)) {
+          await recordAudit(db, { event: 'setup_refused', ip: request.ip });
+          throw new ApiError(
+            403,
+            'setup_token_required',
+            opts.setupToken === null
+              ? 'Create the owner from the terminal: snowtorch users create NAME --owner.'
+              : 'Enter the setup token printed in the server log when Snowtorch started (or create the owner with snowtorch users create NAME --owner).',
+          );
+        }
       }
       const name = validName(request.body.name);
       const passwordHash = await newPasswordHash(request.body.password);
@@ -130,19 +176,7 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<
     },
     async (request, reply) => {
       const { name, password } = request.body;
-      try {
-        await checkLockout(db, name);
-      } catch (error) {
-        if (error instanceof LockedOutError) {
-          reply.header('retry-after', String(error.retryAfterSeconds));
-          await recordAudit(db, {
-            event: 'login_locked',
-            subject: name.slice(0, 100),
-            ip: request.ip,
-          });
-        }
-        throw error;
-      }
+      await lockoutGate(db, request, reply, name);
       const found = await findLogin(db, name);
       const ok = await verifyPassword(found?.passwordHash ?? null, password);
       if (!found || !ok) {
@@ -197,13 +231,26 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<
         response: authErrors,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const auth = requireAuth(request);
       const found = await findLogin(db, auth.name);
       if (!found) throw new ApiError(404, 'no_user', 'That account no longer exists.');
       if (found.passwordHash !== null) {
+        // Guessing the current password from a stolen session counts toward the same lockout
+        // as guessing it at the login.
+        await lockoutGate(db, request, reply, auth.name);
         const ok = await verifyPassword(found.passwordHash, request.body.currentPassword ?? '');
-        if (!ok) throw new ApiError(401, 'invalid_credentials', 'The current password is wrong.');
+        if (!ok) {
+          await recordLoginFailure(db, auth.name, request.ip);
+          await recordAudit(db, {
+            event: 'password_change_failed',
+            actorId: auth.userId,
+            actorName: auth.name,
+            ip: request.ip,
+          });
+          throw new ApiError(401, 'invalid_credentials', 'The current password is wrong.');
+        }
+        await clearLoginFailures(db, auth.name);
       }
       await setPasswordHash(db, auth.userId, await newPasswordHash(request.body.newPassword));
       await deleteUserSessions(db, auth.userId, auth.sessionHash);
@@ -280,23 +327,8 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Db): Promise<
     },
   );
 
-  // A one-time login link (`snowtorch demo`, `snowtorch users login-link`): a top-level GET from
-  // a terminal, so it answers with a redirect into the dashboard.
-  app.get<{ Querystring: { token?: string } }>(
-    '/login/link',
-    {
-      config: { rateLimit: AUTH_RATE_LIMIT },
-      schema: {
-        hide: true,
-        querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } },
-      },
-    },
-    async (request, reply) => {
-      const token = request.query.token ?? '';
-      const used = token ? await consumeAuthToken(db, hashToken(token), 'login') : undefined;
-      if (!used?.userId) return reply.redirect('/login?link=invalid', 303);
-      await loggedIn(db, request, reply, used.userId, 'login_link');
-      return reply.redirect('/night', 303);
-    },
-  );
+  await registerLoginLinkRoutes(app, db, {
+    rateLimit: AUTH_RATE_LIMIT,
+    logIn: (request, reply, userId) => loggedIn(db, request, reply, userId, 'login_link'),
+  });
 }

@@ -10,6 +10,7 @@ import {
   touchSession,
 } from '../../db/sessions.ts';
 import { ApiError } from '../errors.ts';
+import { routedPath } from '../paths.ts';
 
 export const SESSION_COOKIE = 'snowtorch_session';
 /** Before login there is no session to bind a CSRF token to: a double-submit cookie instead. */
@@ -49,9 +50,10 @@ export class ForbiddenError extends ApiError {
   }
 }
 
-/** Routes under /api that answer without a session; everything else there needs one. */
-const PUBLIC_API = [/^\/api\/me(\?|$)/, /^\/api\/auth\//, /^\/api\/invites\//, /^\/api\/docs/];
+/** Routes under /api that answer without a session (matched on the routed path). */
+const PUBLIC_API = [/^\/api\/me$/, /^\/api\/auth\//, /^\/api\/invites\//, /^\/api\/docs(\/|$)/];
 const PUBLIC_API_EXACT = new Set(['/api/openapi.json']);
+const NO_SESSION = new Set(['/healthz', '/readyz', '/metrics']);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function cookieOptions(request: FastifyRequest, maxAgeSeconds: number) {
@@ -123,11 +125,19 @@ export async function endSession(
   request.auth = null;
 }
 
-function sameOrigin(request: FastifyRequest): boolean {
+/**
+ * Whether the browser's Origin is this server's: scheme, host and port, compared as origins.
+ * The scheme is the request's (X-Forwarded-Proto only with SNOWTORCH_TRUST_PROXY) or, behind a
+ * proxy, the configured public URL's.
+ */
+function sameOrigin(request: FastifyRequest, publicOrigin: string | undefined): boolean {
   const origin = request.headers.origin;
   if (!origin || origin === 'null') return origin === undefined;
   try {
-    return new URL(origin).host === request.host;
+    const sent = new URL(origin).origin;
+    return (
+      sent === new URL(`${request.protocol}://${request.host}`).origin || sent === publicOrigin
+    );
   } catch {
     return false;
   }
@@ -139,15 +149,34 @@ function sameOrigin(request: FastifyRequest): boolean {
  * before login, to the `snowtorch_csrf` cookie) and, when the browser sends Origin, come from
  * this origin. Webhook deliveries (outside /api) are authenticated by their signature instead.
  */
-export async function registerSessions(app: FastifyInstance, db: Db): Promise<void> {
+export async function registerSessions(
+  app: FastifyInstance,
+  db: Db,
+  opts: { publicUrl?: string | undefined } = {},
+): Promise<void> {
+  const publicOrigin = opts.publicUrl ? new URL(opts.publicUrl).origin : undefined;
   await app.register(fastifyCookie);
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request, reply) => {
     request.auth = null;
+    // The routed path, never the raw URL (`/%61pi/sync` routes to /api/sync).
+    const path = routedPath(request);
+    // Liveness and readiness never look at the session: they must answer during an outage.
+    if (NO_SESSION.has(path)) return;
     const id = request.cookies[SESSION_COOKIE];
     if (id && id.length <= 100) {
       const sessionHash = hashToken(id);
-      const row = await findSession(db, sessionHash);
+      let row: Awaited<ReturnType<typeof findSession>>;
+      try {
+        row = await findSession(db, sessionHash);
+      } catch (error) {
+        request.log.warn({ err: error }, 'session lookup failed');
+        throw new ApiError(
+          503,
+          'database_unavailable',
+          'The database is not answering: try again in a moment.',
+        );
+      }
       if (row) {
         request.auth = {
           userId: row.userId,
@@ -164,7 +193,6 @@ export async function registerSessions(app: FastifyInstance, db: Db): Promise<vo
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
     }
-    const path = request.url;
     if (!path.startsWith('/api/')) return;
     if (STATE_CHANGING.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
@@ -175,7 +203,7 @@ export async function registerSessions(app: FastifyInstance, db: Db): Promise<vo
         typeof sent !== 'string' ||
         expected.length === 0 ||
         !safeEqual(sent, expected) ||
-        !sameOrigin(request)
+        !sameOrigin(request, publicOrigin)
       ) {
         throw new ForbiddenError(
           'Missing or wrong CSRF token: reload the page and try again.',
@@ -183,8 +211,7 @@ export async function registerSessions(app: FastifyInstance, db: Db): Promise<vo
         );
       }
     }
-    const isPublic =
-      PUBLIC_API_EXACT.has(path.split('?')[0] ?? path) || PUBLIC_API.some((re) => re.test(path));
+    const isPublic = PUBLIC_API_EXACT.has(path) || PUBLIC_API.some((re) => re.test(path));
     if (!isPublic && !request.auth) throw new UnauthenticatedError();
   });
 }

@@ -22,6 +22,8 @@ export interface ApiContext {
   readonly memo: Memo;
   /** Today as a UTC day; tests pin it. */
   today(): string;
+  /** Whether creating the owner needs the setup token (the server listens beyond loopback). */
+  readonly setupTokenRequired: boolean;
 }
 
 /** How long the stored span (first/last day) is reused; it only moves when a sync stores data. */

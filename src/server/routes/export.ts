@@ -5,6 +5,8 @@ import { DATA_TYPES, isDataType } from '../../oura/routes.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiContext } from './context.ts';
 
+const EXPORT_BUDGET_MS = 30 * 60_000;
+
 interface ExportQuery {
   types?: string;
 }
@@ -33,6 +35,9 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ApiContext
   app.get<{ Querystring: ExportQuery }>(
     '/api/export',
     {
+      // A whole history streams for a while on a slow link; the queries are batched and each
+      // stays under the statement timeout.
+      handlerTimeout: EXPORT_BUDGET_MS,
       schema: {
         tags: ['data'],
         summary:

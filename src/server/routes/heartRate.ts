@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { HeartRateResponse } from '../../api/types.ts';
 import { getDayHeartRate } from '../../db/queries/getDayHeartRate.ts';
-import { addDays, isValidDay } from '../../insights/days.ts';
+import { addDays } from '../../insights/days.ts';
 import { minMaxBuckets, type Point } from '../../insights/downsample.ts';
 import { mean } from '../../insights/stats.ts';
-import { ApiError } from '../errors.ts';
+import { parseDay } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 import { MAX_CHART_POINTS } from './trends.ts';
 
@@ -38,9 +38,8 @@ export async function registerHeartRateRoutes(
     async (request): Promise<HeartRateResponse> => {
       const { user, overview } = await userAndOverview(ctx, request);
       const requested = request.query.day ?? 'latest';
-      const day = requested === 'latest' ? (overview.lastDay ?? ctx.today()) : requested;
-      if (!isValidDay(day))
-        throw new ApiError(400, 'invalid_request', `'${day}' is not a real day.`);
+      const day =
+        requested === 'latest' ? (overview.lastDay ?? ctx.today()) : parseDay(requested, 'day');
       const hr = await getDayHeartRate(ctx.db, user.id, day);
       const points: Point[] = [];
       let prev: number | null = null;

@@ -27,6 +27,7 @@ export async function registerMeRoutes(app: FastifyInstance, ctx: ApiContext): P
       const auth = request.auth;
       const base = {
         setupNeeded: !ownerExists,
+        setupTokenRequired: !ownerExists && ctx.setupTokenRequired,
         csrfToken: csrfTokenFor(request, reply),
         oauthAvailable: Boolean(
           ctx.config.oura.clientId && ctx.config.oura.clientSecret && ctx.config.secretKey,

@@ -5,17 +5,37 @@ import { listAudit, recordAudit } from '../../db/auditLog.ts';
 import { listOpenInvites } from '../../db/authTokens.ts';
 import { listConnections } from '../../db/connections.ts';
 import { requireOwner } from '../auth/session.ts';
-import { ApiError, NotFoundError } from '../errors.ts';
+import { ApiError, ConflictError, NotFoundError } from '../errors.ts';
+import { idParamSchema } from '../ranges.ts';
 import { type ApiContext, jsonResponse } from './context.ts';
 import { revokeAndForget } from './ouraConnect.ts';
 
-/** The URL people reach this server at: SNOWTORCH_PUBLIC_URL, else the request's own origin. */
+/**
+ * The URL people reach this server at: SNOWTORCH_PUBLIC_URL, else the address it is bound to
+ * (with the port it actually listens on). Never the request's Host header, which the client
+ * chooses: a link built from it could send the invited person to someone else's server. Bound to
+ * every interface with no public URL, there is no trustworthy address: refused.
+ */
 export function baseUrlOf(ctx: ApiContext, request: FastifyRequest): string {
-  return ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
+  if (ctx.config.publicUrl) return ctx.config.publicUrl;
+  const { host, port } = ctx.config.server;
+  if (host === '0.0.0.0' || host === '::' || host === '') {
+    throw new ConflictError(
+      'public_url_required',
+      'Set SNOWTORCH_PUBLIC_URL to the address people open Snowtorch at: links are built from it.',
+    );
+  }
+  const address = request.server.server.address();
+  const listening = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
 }
 
 export async function registerMemberRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  const errors = { 403: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } } as const;
+  const errors = {
+    403: { $ref: 'ApiError#' },
+    404: { $ref: 'ApiError#' },
+    409: { $ref: 'ApiError#' },
+  } as const;
 
   app.get(
     '/api/members',
@@ -80,11 +100,7 @@ export async function registerMemberRoutes(app: FastifyInstance, ctx: ApiContext
       schema: {
         tags: ['accounts'],
         summary: 'Owner: remove a member with their Oura grant (revoked) and all their data',
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'integer', minimum: 1 } },
-        },
+        params: idParamSchema,
         response: errors,
       },
     },

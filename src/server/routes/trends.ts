@@ -9,14 +9,14 @@ import { getDailyValues } from '../../db/queries/getDailyValues.ts';
 import { getStages } from '../../db/queries/getStages.ts';
 import { getTiming } from '../../db/queries/getTiming.ts';
 import { METRIC_KEYS, metricByKey, metricInfo } from '../../db/queries/metricCatalog.ts';
-import { addDays, daysBetween, dayToUtcMs, utcMsToDay } from '../../insights/days.ts';
+import { addDays, dayToUtcMs, utcMsToDay } from '../../insights/days.ts';
 import { lttb } from '../../insights/downsample.ts';
 import { sleepRegularity } from '../../insights/regularity.ts';
 import { baselineBand, rollingMean } from '../../insights/rolling.ts';
 import { mean, median } from '../../insights/stats.ts';
 import { weekdayPattern } from '../../insights/weekday.ts';
 import { NotFoundError } from '../errors.ts';
-import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
+import { dayCount, type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 
 /** Points per chart, at most (issue: ≤ 2,000 points per chart, shape-preserving). */
@@ -40,9 +40,9 @@ function requireMetric(key: string) {
 
 /** Every day of [from, to] with its value or null, so gaps stay gaps on the chart. */
 function denseDays(from: string, to: string): string[] {
-  const n = daysBetween(from, to) + 1;
+  const n = dayCount({ from, to });
   const start = dayToUtcMs(from);
-  return Array.from({ length: Math.max(0, n) }, (_, i) => utcMsToDay(start + i * 86_400_000));
+  return Array.from({ length: n }, (_, i) => utcMsToDay(start + i * 86_400_000));
 }
 
 export async function registerTrendRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {

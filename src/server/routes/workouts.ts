@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { WorkoutsResponse } from '../../api/types.ts';
 import { getWorkouts } from '../../db/queries/getWorkouts.ts';
-import { addDays } from '../../insights/days.ts';
-import { type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
+import { addDays, daysBetween } from '../../insights/days.ts';
+import { dayCount, type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 
 export async function registerWorkoutRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -23,8 +23,12 @@ export async function registerWorkoutRoutes(app: FastifyInstance, ctx: ApiContex
       const weeks = new Map<string, { count: number; minutes: number; calories: number }>();
       // Every week of the range appears, so quiet weeks show as zero bars.
       const firstDow = (new Date(`${range.from}T00:00:00Z`).getUTCDay() + 6) % 7;
-      for (let w = addDays(range.from, -firstDow); w <= range.to; w = addDays(w, 7)) {
-        weeks.set(w, { count: 0, minutes: 0, calories: 0 });
+      // The number of weeks is fixed before the loop (comparing day strings would not end
+      // past year 9999, where '10000-01-03' sorts before '9999-12-31').
+      const firstWeek = addDays(range.from, -firstDow);
+      const weekCount = Math.ceil((daysBetween(firstWeek, range.to) + 1) / 7);
+      for (let i = 0; i < Math.min(weekCount, Math.ceil(dayCount(range) / 7) + 1); i++) {
+        weeks.set(addDays(firstWeek, i * 7), { count: 0, minutes: 0, calories: 0 });
       }
       const byActivity = new Map<string, { count: number; minutes: number }>();
       for (const wo of workouts) {

@@ -71,14 +71,11 @@ export async function registerWebhookRoutes(
   // Its own scope: the raw body is needed for the signature, without changing how the rest of
   // the app parses JSON.
   await app.register(async (scope) => {
-    scope.removeContentTypeParser(['application/json']);
+    // Every content type arrives as raw bytes: the signature decides, not the header (a signed
+    // delivery labelled text/plain used to reach Fastify's text parser and fail the check).
+    scope.removeAllContentTypeParsers();
     const keepRaw = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) =>
       done(null, body);
-    scope.addContentTypeParser(
-      'application/json',
-      { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
-      keepRaw,
-    );
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, keepRaw);
 
     scope.get<{ Querystring: { verification_token?: string; challenge?: string } }>(

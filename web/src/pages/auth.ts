@@ -25,6 +25,8 @@ function authForm(opts: {
   submit: string;
   newPassword: boolean;
   notice?: string | null;
+  /** A further field shown before the name (the setup token on a public server). */
+  extra?: { label: string; input: HTMLInputElement } | undefined;
   onSubmit: (name: string, password: string) => Promise<void>;
 }): HTMLElement {
   const name = input('name', 'text', 'username');
@@ -42,6 +44,7 @@ function authForm(opts: {
     h('h1', {}, opts.title),
     h('p', { class: 'lead' }, opts.lead),
     opts.notice ? h('p', { class: 'banner warn' }, opts.notice) : null,
+    opts.extra ? field(opts.extra.label, opts.extra.input) : null,
     field('Name', name),
     field(opts.newPassword ? 'Password (at least 10 characters)' : 'Password', password),
     message,
@@ -65,15 +68,32 @@ function authForm(opts: {
   return h('div', { class: 'auth-page' }, form);
 }
 
-export function renderSetup(main: HTMLElement): void {
+export function renderSetup(main: HTMLElement, tokenRequired: boolean): void {
+  // On a server reachable beyond its own machine, only whoever can read its log may set it up.
+  const token = h('input', {
+    name: 'setupToken',
+    type: 'password',
+    autocomplete: 'off',
+    required: true,
+    class: 'text-input',
+    maxlength: '100',
+  });
   main.replaceChildren(
     authForm({
       title: 'Welcome to Snowtorch',
       lead: 'Create the owner account. The owner invites the rest of the household; everyone connects their own ring and sees only their own data.',
       submit: 'Create owner account',
       newPassword: true,
+      notice: tokenRequired
+        ? 'This server is reachable from other machines: enter the setup token it printed when it started (or create the owner with snowtorch users create NAME --owner).'
+        : null,
+      extra: tokenRequired ? { label: 'Setup token', input: token } : undefined,
       onSubmit: async (name, password) => {
-        await postJson('/api/auth/setup', { name, password });
+        await postJson('/api/auth/setup', {
+          name,
+          password,
+          ...(tokenRequired ? { setupToken: token.value.trim() } : {}),
+        });
       },
     }),
   );
