@@ -16,6 +16,7 @@ import {
   type RangeValue,
   segmented,
 } from '../ui.ts';
+import { signalsStrip } from './insights/cards.ts';
 import { trendCard } from './trendChart.ts';
 
 export interface GroupPage {
@@ -154,7 +155,8 @@ export const GROUP_PAGES: GroupPage[] = [
       'recovery_index',
       'sleep_balance',
     ],
-    extra: latestReadiness,
+    extra: (me, signal) =>
+      h('div', {}, latestReadiness(me, signal), signalsStrip(me.lastNight ?? '', signal)),
   },
   {
     path: '/activity',

@@ -12,6 +12,7 @@ import { h, s } from '../dom.ts';
 import { fmtDay, fmtDuration, fmtLocalTime, fmtValue, titleCase } from '../format.ts';
 import { navigate } from '../router.ts';
 import { card, emptyState, errorState, loading, pageHeader } from '../ui.ts';
+import { debtCard, signalsStrip } from './insights/cards.ts';
 
 function scoreRing(score: number | null, label: string): HTMLElement {
   const r = 42;
@@ -329,6 +330,7 @@ export async function renderNight(
       ),
     ),
   );
+  children.push(signalsStrip(data.day, signal));
   if (night) {
     children.push(card('Night in numbers', stageSummary(night), statTiles(data)));
     const charts = h('div', { class: 'night-charts' });
@@ -345,6 +347,7 @@ export async function renderNight(
     );
     main.replaceChildren(...children);
   }
+  main.append(debtCard(data.day, signal));
   if (data.naps.length)
     main.append(
       card(`Naps (${data.naps.length})`, h('div', { class: 'naps' }, data.naps.map(napCard))),
