@@ -14,8 +14,8 @@ import { generateDataset, type SimUserData } from '../src/simulator/data/index.t
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '5' },
-    users: { type: 'string', default: '3' },
-    days: { type: 'string', default: '730' },
+    users: { type: 'string', default: '4' },
+    days: { type: 'string', default: '1095' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -110,10 +110,22 @@ export function runSignalsBench(seeds: number, users: number, days: number) {
   return rows;
 }
 
+/** Wilson score 95 % interval of a proportion k/n. */
+export function wilson(k: number, n: number): [number, number] {
+  if (n === 0) return [0, 1];
+  const z = 1.959964;
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 function markdown(rows: ReturnType<typeof runSignalsBench>): string {
   const sum = (k: keyof SignalScore) => rows.reduce((a, r) => a + r[k], 0);
   const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)} %` : '–');
   const per60 = (a: number, b: number) => (b ? ((60 * a) / b).toFixed(2) : '–');
+  const [rLo, rHi] = wilson(sum('found'), sum('episodes'));
+  const [fLo, fHi] = wilson(sum('falseFlags'), sum('healthyNights'));
   const lines = [
     `Seeds 1–${SEEDS}, ${USERS} simulated people each, ${DAYS} days ending ${END} ` +
       `(${daysBetween(addDays(END, 1 - DAYS), END) + 1} days). Found: a flag on the episode's ` +
@@ -127,6 +139,11 @@ function markdown(rows: ReturnType<typeof runSignalsBench>): string {
         `| ${r.seed} | ${r.episodes} | ${r.found} | ${pct(r.found, r.episodes)} | ${r.healthyNights} | ${r.falseFlags} | ${per60(r.falseFlags, r.healthyNights)} |`,
     ),
     `| all | ${sum('episodes')} | ${sum('found')} | ${pct(sum('found'), sum('episodes'))} | ${sum('healthyNights')} | ${sum('falseFlags')} | ${per60(sum('falseFlags'), sum('healthyNights'))} |`,
+    '',
+    `Recall ${pct(sum('found'), sum('episodes'))} (Wilson 95 % ${(100 * rLo).toFixed(1)}–${(100 * rHi).toFixed(1)} %); ` +
+      `false flags ${per60(sum('falseFlags'), sum('healthyNights'))} per 60 healthy nights ` +
+      `(Wilson 95 % ${(60 * fLo).toFixed(2)}–${(60 * fHi).toFixed(2)}; flags on neighbouring days are ` +
+      'not independent, so this interval is somewhat too narrow).',
   ];
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import {
   sleepWakeMatrix,
   sriWindow,
 } from '../src/insights/sri.ts';
+import { bestAndWorst, tQuantile975, weekMetric } from '../src/insights/weekReport.ts';
 
 /** A day of 5-minute epochs asleep from `fromHour` for `hours` (the row starts at noon). */
 function day(fromHourAfterNoon: number, hours: number): Epoch[] {
@@ -190,5 +191,40 @@ describe('chronotype (Roenneberg MCTQ)', () => {
     const c = chronotype(nights, [1, 2, 3, 4, 5, 6, 7]);
     expect(c.socialJetlag).toBeNull();
     expect(c.message).toMatch(/Not enough nights/);
+  });
+});
+
+describe('weekly comparison', () => {
+  it('uses Student t quantiles for small weeks', () => {
+    expect(tQuantile975(6)).toBe(2.447);
+    expect(tQuantile975(1)).toBe(12.706);
+  });
+
+  it('gives the difference with a Welch/t interval, and refuses with too few nights', () => {
+    const info = { key: 'x', label: 'X', unit: 'ms' as const, higherIsBetter: true };
+    const days = (vals: number[]) =>
+      vals.map((value, i) => ({ day: addDays('2026-01-01', i), value }));
+    // Week: 10, 12, 14 (mean 12, sd 2); baseline: 14 × {8, 10, 12} pattern (mean 10, sd ~1.65)
+    const base = days(Array.from({ length: 42 }, (_, i) => [8, 10, 12][i % 3] ?? 10));
+    const m = weekMetric(info, days([10, 12, 14]), base);
+    expect(m.mean).toBe(12);
+    expect(m.baseline).toBe(10);
+    expect(m.delta).toBe(2);
+    const sdB = Math.sqrt((14 * 4 * 2) / 41);
+    const se = Math.sqrt(4 / 3 + sdB ** 2 / 42);
+    expect(m.deltaInterval?.[0]).toBeCloseTo(2 - 4.303 * se, 9);
+    expect(m.deltaInterval?.[1]).toBeCloseTo(2 + 4.303 * se, 9);
+    expect(weekMetric(info, days([10, 12]), base).delta).toBeNull();
+  });
+
+  it('picks the best and worst night', () => {
+    expect(
+      bestAndWorst([
+        { day: 'a', value: 70 },
+        { day: 'b', value: null },
+        { day: 'c', value: 90 },
+        { day: 'd', value: 60 },
+      ]),
+    ).toEqual({ best: { day: 'c', score: 90 }, worst: { day: 'd', score: 60 } });
   });
 });
