@@ -227,7 +227,7 @@ export function debtBody(debt: SleepDebtResult): Node[] {
       { class: 'muted small' },
       debt.message,
       ' Recent nights weigh more: a night’s weight halves every 7 nights. ',
-      h('a', { href: '/settings' }, 'Set your sleep need'),
+      h('a', { href: '/settings#insights' }, 'Set your sleep need'),
     ),
   ];
 }

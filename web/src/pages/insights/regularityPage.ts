@@ -148,7 +148,7 @@ export async function renderRegularity(
         'p',
         { class: 'muted small' },
         `Work days: ${settings.workDays.map((d) => WEEKDAYS[d - 1]).join(', ') || 'none'} (a night counts as a work night when you wake up on a work day). `,
-        h('a', { href: '/settings' }, 'Change work days'),
+        h('a', { href: '/settings#insights' }, 'Change work days'),
         '. Mid-sleep is halfway between falling asleep and waking; MSFsc follows Roenneberg’s Munich ChronoType Questionnaire. Free days here may still have had an alarm, which the ring cannot know.',
       ),
     ),

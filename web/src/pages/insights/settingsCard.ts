@@ -107,5 +107,9 @@ export function insightSettingsCard(): HTMLElement {
       body.replaceChildren(errorState(error));
     }
   })();
-  return card('Insights (saved for your account)', body);
+  const out = card('Insights (saved for your account)', body);
+  // Links from the debt and regularity cards land here.
+  out.id = 'insights';
+  if (location.hash === '#insights') requestAnimationFrame(() => out.scrollIntoView());
+  return out;
 }
