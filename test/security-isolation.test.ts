@@ -38,6 +38,11 @@ const DATA_URLS = [
   '/api/sync/progress',
   '/api/webhooks/health',
   '/api/export',
+  `/api/insights/signals?range=30d&end=${END}`,
+  `/api/insights/debt?day=${END}`,
+  `/api/insights/regularity?day=${END}`,
+  `/api/insights/week?day=${END}`,
+  '/api/insights/settings',
 ];
 
 /** Volatile fields (timestamps relative to now, CSRF tokens) left out of comparisons. */
@@ -118,6 +123,23 @@ describe("one member cannot read another's data", () => {
       });
       expect(stable(viaHeader.body), url).toBe(stable(own.body));
     }
+  });
+
+  it("changes only one's own insight settings", async () => {
+    const res = await a.inject({
+      method: 'PUT',
+      url: '/api/insights/settings',
+      payload: { sleepNeedMinutes: 500, workDays: [1, 2, 3] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await a.get('/api/insights/settings')).toEqual({
+      sleepNeedMinutes: 500,
+      workDays: [1, 2, 3],
+    });
+    expect(await b.get('/api/insights/settings')).toEqual({
+      sleepNeedMinutes: null,
+      workDays: [1, 2, 3, 4, 5],
+    });
   });
 
   it('answers the owner-only routes with 403 for a member', async () => {

@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeResponse } from '../src/api/types.ts';
+import type {
+  MeResponse,
+  RegularityResponse,
+  SignalsResponse,
+  SleepDebtResult,
+  WeekReport,
+} from '../src/api/types.ts';
 import { loadConfig } from '../src/config/env.ts';
 import type { OpenDatabase } from '../src/db/database.ts';
 import { createApp } from '../src/server/app.ts';
-import { anonymous } from './support/auth.ts';
+import { anonymous, login } from './support/auth.ts';
 import { openTestDatabase } from './support/db.ts';
 
 /** A fresh install: no user, no data, no sync configured; and the built dashboard's serving. */
@@ -70,6 +76,25 @@ describe('dashboard API before the first sync', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ error: { code: 'sync_unavailable' } });
     expect((await owner.inject('/api/sync/progress')).json()).toBeNull();
+  });
+
+  it('answers the insights without data by refusing to conclude', async () => {
+    const owner = await login(app, 'owner', 'a long enough password');
+    const signals = await owner.get<SignalsResponse>('/api/insights/signals?range=30d');
+    expect(signals.days).toEqual([]);
+    expect(signals.episodes).toEqual([]);
+    const debt = await owner.get<SleepDebtResult>('/api/insights/debt');
+    expect(debt.debtMinutes).toBeNull();
+    expect(debt.need.source).toBe('default');
+    expect(debt.bedtime).toBeNull();
+    expect(debt.message).toMatch(/Not enough nights/);
+    const regularity = await owner.get<RegularityResponse>('/api/insights/regularity');
+    expect(regularity.sri.every((w) => w.sri === null && w.pairs === 0)).toBe(true);
+    expect(regularity.chronotype.socialJetlag).toBeNull();
+    const week = await owner.get<WeekReport>('/api/insights/week');
+    expect(week.nights).toBe(0);
+    expect(week.metrics.every((m) => m.delta === null && m.n === 0)).toBe(true);
+    expect(week.best).toBeNull();
   });
 
   it('serves the dashboard at every page URL, and JSON errors under /api', async () => {

@@ -283,3 +283,163 @@ export interface WebhookHealthResponse {
   lastEventAt: string | null;
   eventsLast24h: number;
 }
+
+// ---- Insights: body signals, sleep debt, regularity and chronotype, weekly report ----
+
+export type SignalKey = 'restingHr' | 'hrv' | 'temperature' | 'breath' | 'spo2';
+
+/** One signal on one day against its own trailing baseline (median and MAD of ≤ 60 nights). */
+export interface SignalDeviation {
+  key: SignalKey;
+  value: number | null;
+  /** Baseline median; null while fewer than the minimum baseline nights exist. */
+  baseline: number | null;
+  /** MAD × 1.4826 (a robust SD). */
+  scale: number | null;
+  /** Nights in the baseline. */
+  n: number;
+  /** value − baseline, in the signal's unit (HRV: ms). */
+  delta: number | null;
+  /** Robust z: delta / scale. */
+  z: number | null;
+  /** Moved beyond the threshold in the direction illness moves it. */
+  unusual: boolean;
+}
+
+export interface SignalDay {
+  day: string;
+  signals: SignalDeviation[];
+  /** Several signals moved together the way they do at the start of an illness. */
+  flagged: boolean;
+  /** 'building' while the baseline holds too few nights to judge; 'ok' otherwise. */
+  status: 'ok' | 'building' | 'no_data';
+  /** Plain words, e.g. "Resting HR +5.1 bpm (z 3.4), temperature +0.62 °C (z 5.1)". */
+  summary: string;
+}
+
+export interface SignalsResponse {
+  range: { from: string; to: string };
+  baselineDays: number;
+  minBaselineNights: number;
+  zThreshold: number;
+  days: SignalDay[];
+  /** Runs of consecutive flagged days. */
+  episodes: { start: string; end: string; days: number; signals: SignalKey[] }[];
+}
+
+export interface SleepNeedEstimate {
+  /** Minutes of sleep a night. */
+  minutes: number;
+  /** 'settings' when the user set it, 'history' when estimated. */
+  source: 'settings' | 'history' | 'default';
+  /** 95 % interval of the estimate (history only). */
+  interval: [number, number] | null;
+  n: number;
+}
+
+export interface SleepDebtResult {
+  /** The day the debt is computed for (its night is the last one counted). */
+  day: string;
+  need: SleepNeedEstimate;
+  /** Weighted debt over the last 14 nights, minutes (≥ 0); null with too few nights. */
+  debtMinutes: number | null;
+  /** Nights with data among the 14. */
+  n: number;
+  windowNights: number;
+  nights: {
+    day: string;
+    sleepMinutes: number | null;
+    weight: number;
+    shortfallMinutes: number | null;
+  }[];
+  /** Bedtime window tonight that repays part of the debt before the usual wake time. */
+  bedtime: {
+    /** Minutes after local midnight (may exceed 1440 past midnight); earliest and latest. */
+    earliest: number;
+    latest: number;
+    usualWake: number;
+    /** Minutes of sleep the window aims for (need + repayment). */
+    targetSleepMinutes: number;
+    repayMinutes: number;
+    /** Median time in bed / time asleep, from the same nights. */
+    efficiency: number;
+    n: number;
+  } | null;
+  message: string;
+}
+
+export interface SriWindow {
+  days: number;
+  /** Sleep Regularity Index −100..100; null with too few day pairs. */
+  sri: number | null;
+  /** Day pairs (24 h apart, both recorded) that the index is computed from. */
+  pairs: number;
+  /** 95 % bootstrap interval over day pairs. */
+  interval: [number, number] | null;
+}
+
+export interface ChronotypeResult {
+  workDays: number[];
+  nWork: number;
+  nFree: number;
+  /** Mid-sleep on work / free days, minutes after local midnight (circular mean). */
+  midSleepWork: number | null;
+  midSleepFree: number | null;
+  /** Sleep duration (onset to wake), minutes. */
+  durationWork: number | null;
+  durationFree: number | null;
+  /** MSF − MSW, minutes (positive: later on free days), with a 95 % interval. */
+  socialJetlag: number | null;
+  socialJetlagInterval: [number, number] | null;
+  /** Mid-sleep on free days corrected for oversleep (Roenneberg MSFsc), minutes after midnight. */
+  msfsc: number | null;
+  message: string;
+}
+
+export interface RegularityResponse {
+  to: string;
+  sri: SriWindow[];
+  chronotype: ChronotypeResult;
+  /** Per-day SRI over a trailing 7 days, for the chart. */
+  daily: { day: string; sri: number | null }[];
+}
+
+export interface InsightSettings {
+  /** Minutes; null: estimate from history. */
+  sleepNeedMinutes: number | null;
+  /** ISO weekdays 1 (Monday) … 7 (Sunday) that are work days (the night before waking on one). */
+  workDays: number[];
+}
+
+export interface WeekMetric {
+  key: string;
+  label: string;
+  unit: UnitKind;
+  higherIsBetter: boolean | null;
+  /** Mean over the week's nights. */
+  mean: number | null;
+  n: number;
+  /** Mean and SD of the 60 nights before the week. */
+  baseline: number | null;
+  baselineSd: number | null;
+  baselineN: number;
+  /** mean − baseline, with a 95 % interval (Welch). */
+  delta: number | null;
+  deltaInterval: [number, number] | null;
+}
+
+export interface WeekReport {
+  user: string;
+  /** Monday and Sunday of the ISO week (wake-up days). */
+  from: string;
+  to: string;
+  nights: number;
+  metrics: WeekMetric[];
+  best: { day: string; score: number } | null;
+  worst: { day: string; score: number } | null;
+  debt: SleepDebtResult;
+  regularity: { sri: SriWindow; chronotype: ChronotypeResult };
+  flags: SignalDay[];
+  /** Tags logged on the week's days, counted from the stored tags. */
+  tags: { tag: string; days: string[] }[];
+}

@@ -28,6 +28,10 @@ const COMMANDS: Record<
     summary: 'Show what is stored per user and data type, and the last sync runs',
     load: async () => (await import('./commands/status.ts')).runStatusCommand,
   },
+  report: {
+    summary: 'Print the weekly report (--week [--user NAME] [--format md|html])',
+    load: async () => (await import('./commands/report.ts')).runReportCommand,
+  },
   migrate: {
     summary: 'Apply database migrations (also done at start-up)',
     load: async () => (await import('./commands/migrate.ts')).runMigrateCommand,

@@ -135,6 +135,18 @@ export interface Database {
   auth_token: AuthTokenTable;
   login_failure: LoginFailureTable;
   audit_log: AuditLogTable;
+  // Insights (migrations/2026-12-07-010-insight-settings.ts).
+  insight_settings: InsightSettingsTable;
+}
+
+/** Per-user insight settings; no row means the defaults. */
+export interface InsightSettingsTable {
+  user_id: number;
+  /** Minutes; null: estimated from history. */
+  sleep_need_minutes: number | null;
+  /** ISO weekdays (1 Monday … 7 Sunday). */
+  work_days: ColumnType<number[], number[] | undefined, number[]>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** A login session; the cookie holds the id, the table only its sha256. */

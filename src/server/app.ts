@@ -24,6 +24,7 @@ import { type ApiContext, createMemo, createOverviewCache } from './routes/conte
 import { registerDataRoutes } from './routes/data.ts';
 import { registerExportRoutes } from './routes/export.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
+import { registerInsightRoutes } from './routes/insights.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerMemberRoutes } from './routes/members.ts';
 import { registerNightRoutes } from './routes/nights.ts';
@@ -140,6 +141,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOuraConnectRoutes(app, ctx);
   await registerNightRoutes(app, ctx);
   await registerTrendRoutes(app, ctx);
+  await registerInsightRoutes(app, ctx);
   await registerHeartRateRoutes(app, ctx);
   await registerWorkoutRoutes(app, ctx);
   await registerDataRoutes(app, ctx);

@@ -255,6 +255,15 @@ export function fixtureUsers(opts: {
         charging: false,
         in_charger: false,
       })),
+      // Hand-written fixtures plant nothing.
+      truth: () => ({
+        from: addDays(opts.endDate, 1 - opts.days),
+        to: opts.endDate,
+        sleepNeedMinutes: 480,
+        illness: [],
+        shortSleep: [],
+        weekendShift: { bedtimeLaterMin: 0, sleepLongerMin: 0, midSleepLaterMin: 0 },
+      }),
     });
   }
   return out;

@@ -19,7 +19,7 @@ export function setCsrfToken(token: string): void {
 }
 
 async function request<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   signal?: AbortSignal,
   body?: unknown,
@@ -62,4 +62,8 @@ export function postJson<T>(path: string, body?: unknown): Promise<T> {
 
 export function deleteJson<T>(path: string): Promise<T> {
   return request<T>('DELETE', path);
+}
+
+export function putJson<T>(path: string, body: unknown): Promise<T> {
+  return request<T>('PUT', path, undefined, body);
 }

@@ -4,6 +4,9 @@ import { h } from './dom.ts';
 import { renderAccount } from './pages/account.ts';
 import { renderInvite, renderLogin, renderSetup } from './pages/auth.ts';
 import { renderData } from './pages/data.ts';
+import { renderRegularity } from './pages/insights/regularityPage.ts';
+import { renderSignals } from './pages/insights/signalsPage.ts';
+import { renderWeek } from './pages/insights/weekPage.ts';
 import { renderMembers } from './pages/members.ts';
 import { GROUP_PAGES, renderGroup } from './pages/metricGroup.ts';
 import { renderNight } from './pages/night.ts';
@@ -110,6 +113,9 @@ async function render(route: Route): Promise<void> {
     else if (path.startsWith('/night/'))
       await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
     else if (path === '/trends') await renderTrends(main, route.query, info, signal);
+    else if (path === '/week') await renderWeek(main, route.query, info, signal);
+    else if (path === '/signals') await renderSignals(main, route.query, info, signal);
+    else if (path === '/regularity') await renderRegularity(main, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
     else if (path === '/data') await renderData(main, info, signal, route.query);
     else if (path === '/members' && info.user.role === 'owner')

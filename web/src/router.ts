@@ -14,12 +14,15 @@ export interface PageLink {
 /** The pages in the menu, in order (the owner also gets Members, before Settings). */
 export const PAGES: readonly PageLink[] = [
   { href: '/night', label: 'Night' },
+  { href: '/week', label: 'Week' },
   { href: '/trends', label: 'Trends' },
   { href: '/readiness', label: 'Readiness' },
   { href: '/activity', label: 'Activity' },
   { href: '/breathing', label: 'SpO₂' },
   { href: '/stress', label: 'Stress' },
   { href: '/heart', label: 'Heart' },
+  { href: '/signals', label: 'Signals' },
+  { href: '/regularity', label: 'Regularity' },
   { href: '/workouts', label: 'Workouts' },
   { href: '/data', label: 'Data' },
   { href: '/settings', label: 'Settings' },

@@ -4,7 +4,8 @@ import { parseCommandArgs, UsageError } from '../usage.ts';
 export const SIMULATOR_HELP = `Usage: snowtorch simulator [options]
 
 Run the Oura API simulator: OAuth2, every /v2/usercollection route, the sandbox routes,
-webhooks, and fault switches (POST /_sim/faults, GET /_sim/stats). Listens on 127.0.0.1 only
+webhooks, fault switches (POST /_sim/faults, GET /_sim/stats) and the effects planted in each
+user's data (GET /_sim/users/NAME/truth). Listens on 127.0.0.1 only
 unless --host says otherwise. Stops cleanly on Ctrl-C / SIGTERM.
 
 Options:

@@ -4,6 +4,7 @@ import * as projections from './2026-11-29-002-projections.ts';
 import * as sleepDayViews from './2026-11-29-003-sleep-day-views.ts';
 import * as jobs from './2026-11-29-010-jobs.ts';
 import * as accounts from './2026-11-29-020-accounts.ts';
+import * as insightSettings from './2026-12-07-010-insight-settings.ts';
 import * as accountNamesNoCase from './2026-12-07-020-account-names-case-insensitive.ts';
 
 export interface MigrationModule {
@@ -21,5 +22,6 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '2026-11-29-003-sleep-day-views': sleepDayViews,
   '2026-11-29-010-jobs': jobs,
   '2026-11-29-020-accounts': accounts,
+  '2026-12-07-010-insight-settings': insightSettings,
   '2026-12-07-020-account-names-case-insensitive': accountNamesNoCase,
 };

@@ -1,3 +1,4 @@
+import { illnessOn } from './episodes.ts';
 import { perUser } from './memo.ts';
 import { rngFor } from './prng.ts';
 import { dayNumber, HOUR_MS, offsetMinutes } from './time.ts';
@@ -26,7 +27,6 @@ export interface Sickness {
 }
 
 const TRIP_BLOCK = 91;
-const SICK_BLOCK = 137;
 const OFF_BLOCK = 173;
 
 function blockOf(day: number, phase: number, size: number): { index: number; start: number } {
@@ -69,19 +69,8 @@ export const jetLagHours = perUser((p: UserProfile, day: number): number => {
   return 0;
 });
 
-export const sicknessOn = perUser((p: UserProfile, day: number): Sickness | undefined => {
-  const { index, start } = blockOf(day, 11, SICK_BLOCK);
-  const r = rngFor(p.seed, 'sick', index);
-  if (!r.chance(0.6)) return undefined;
-  const length = r.int(3, 7);
-  const offset = r.int(2, SICK_BLOCK - length - 2);
-  const s = {
-    startDay: start + offset,
-    endDay: start + offset + length - 1,
-    restMode: r.chance(0.8),
-  };
-  return day >= s.startDay && day <= s.endDay ? s : undefined;
-});
+/** Illness episodes are planted effects with known sizes: see episodes.ts. */
+export const sicknessOn = (p: UserProfile, day: number): Sickness | undefined => illnessOn(p, day);
 
 /** Sicknesses (with Rest Mode or not) starting in [fromDay, toDay]. */
 export function sicknessesBetween(p: UserProfile, fromDay: number, toDay: number): Sickness[] {

@@ -16,6 +16,7 @@ export interface DatasetOptions {
 }
 
 import type { DocumentDataType } from '../../oura/routes.ts';
+import type { PlantedTruth } from './episodes.ts';
 
 export { DOCUMENT_DATA_TYPES, type DocumentDataType } from '../../oura/routes.ts';
 
@@ -36,6 +37,8 @@ export interface SimUserData {
   heartrate(startMs: number, endMs: number): Record<string, unknown>[];
   /** Battery rows (spec `PublicRingBatteryLevelRow`) with timestamp in [startMs, endMs). */
   batteryLevel(startMs: number, endMs: number): Record<string, unknown>[];
+  /** The effects planted in this user's data (illness, short sleep, weekend shift). */
+  truth(): PlantedTruth;
 }
 
 export class DatasetOptionsError extends Error {

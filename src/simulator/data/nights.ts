@@ -1,4 +1,5 @@
 import { sicknessOn, zoneOn } from './calendar.ts';
+import { plannedShift } from './episodes.ts';
 import { perUser } from './memo.ts';
 import { buildPeriod, type SleepPeriod, type SleepType } from './periods.ts';
 import { physiology } from './physiology.ts';
@@ -21,25 +22,16 @@ export const nightTiming = perUser((p: UserProfile, day: number): NightTiming =>
   const r = rngFor(p.seed, 'night-time', day);
   const zone = zoneOn(p, day);
   const phys = physiology(p, day);
-  const wd = weekday(day);
-  // Saturday and Sunday mornings follow the late nights.
-  const weekendNight = wd === 6 || wd === 0;
+  // Saturday and Sunday mornings follow the late nights; short-sleep runs start late.
+  const shift = plannedShift(p, day);
   const lag = phys.jetLag;
   const bed = clamp(
-    p.bedtimeMin +
-      (weekendNight ? 45 : 0) +
-      lag * 30 +
-      (phys.sick ? -30 : 0) +
-      r.normal(0, p.bedtimeSd),
+    p.bedtimeMin + shift.bedtimeMin + lag * 30 + (phys.sick ? -30 : 0) + r.normal(0, p.bedtimeSd),
     1230,
     1620,
   );
   const sleepMin = clamp(
-    p.sleepNeedMin +
-      (weekendNight ? 35 : -12) +
-      (phys.sick ? 50 : 0) -
-      Math.abs(lag) * 12 +
-      r.normal(0, 38),
+    p.sleepNeedMin + shift.sleepMin + (phys.sick ? 50 : 0) - Math.abs(lag) * 12 + r.normal(0, 38),
     250,
     620,
   );

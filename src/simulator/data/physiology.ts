@@ -1,4 +1,5 @@
 import { jetLagHours, sicknessOn } from './calendar.ts';
+import { illnessEffect } from './episodes.ts';
 import { hadAlcohol } from './lifestyle.ts';
 import { perUser } from './memo.ts';
 import { clamp, rngFor, unit } from './prng.ts';
@@ -49,36 +50,34 @@ export function cycleDay(p: UserProfile, day: number): number {
 export const physiology = perUser((p: UserProfile, day: number): NightPhysiology => {
   const r = rngFor(p.seed, 'physiology', day);
   const sickness = sicknessOn(p, day);
-  const sickDay = sickness ? day - sickness.startDay : -1;
-  // Fever peaks on the second day and fades.
-  const fever = sickness ? ([0.7, 1.1, 0.8, 0.5, 0.35, 0.25, 0.15][sickDay] ?? 0.1) : 0;
+  const ill = illnessEffect(p, day);
   const alcohol = hadAlcohol(p, day - 1);
   const jetLag = jetLagHours(p, day);
   const luteal = p.sex === 'female' && cycleDay(p, day) >= Math.round(p.cycleDays / 2) ? 1 : 0;
   const rhr =
     p.restingHr +
     1.8 * trend(p, 11, day) +
-    fever * 7 +
+    ill.restingHrBpm +
     (alcohol ? 4 : 0) +
     Math.min(3, Math.abs(jetLag)) * 0.7 +
     luteal * 1.5 +
     r.normal(0, 1.1);
   const hrvFactor =
     (1 + 0.12 * trend(p, 21, day)) *
-    (1 - fever * 0.3) *
+    (1 + ill.hrvFraction) *
     (alcohol ? 0.78 : 1) *
     (1 - Math.min(3, Math.abs(jetLag)) * 0.04) *
     Math.exp(r.normal(0, 0.1));
   const temperature =
     0.08 * trend(p, 31, day) +
-    fever +
+    ill.temperatureC +
     luteal * 0.3 -
     (p.sex === 'female' ? 0.15 : 0) +
     r.normal(0, 0.11);
   return {
     restingHr: clamp(rhr, 36, 95),
     hrv: clamp(p.hrv * hrvFactor, 8, 180),
-    breath: clamp(p.breath + fever * 1.2 + r.normal(0, 0.35), 10, 24),
+    breath: clamp(p.breath + ill.breathsPerMin + r.normal(0, 0.35), 10, 24),
     temperature,
     deepBias: (alcohol ? 0.85 : 1) * (sickness ? 0.85 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),
     remBias: (alcohol ? 0.75 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),

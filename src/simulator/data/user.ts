@@ -22,6 +22,7 @@ import {
   sleepDocuments,
   sleepTimeDocument,
 } from './docsSleep.ts';
+import { plantedTruth } from './episodes.ts';
 import type { DocumentDataType, SimUserData } from './index.ts';
 import { seriesSource } from './series.ts';
 import { type DaySummary, summarize } from './summaries.ts';
@@ -134,5 +135,6 @@ export function generateUser(
     documents: docs,
     heartrate: series.heartrate,
     batteryLevel: series.batteryLevel,
+    truth: () => plantedTruth(p, startDay, endDay),
   };
 }

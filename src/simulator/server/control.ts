@@ -119,6 +119,13 @@ export function registerControlRoutes(
     return actions.issueTokens(body.user, body.scopes);
   });
 
+  // The effects planted in a user's data, for tests and benchmarks that score the insights.
+  app.get<{ Params: { name: string } }>('/_sim/users/:name/truth', async (req) => {
+    const user = ctx.users.get(req.params.name);
+    if (!user) throw badRequest(`Unknown simulated user: ${req.params.name}`);
+    return user.data.truth();
+  });
+
   app.post<{ Params: { name: string } }>('/_sim/users/:name/revoke', async (req) => {
     requireUser(req.params.name);
     actions.revokeUser(req.params.name);

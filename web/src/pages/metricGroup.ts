@@ -18,6 +18,7 @@ import {
   segmented,
 } from '../ui.ts';
 import { contributorList } from './contributors.ts';
+import { signalsStrip } from './insights/cards.ts';
 import { trendCard } from './trendChart.ts';
 
 export interface GroupPage {
@@ -140,7 +141,8 @@ export const GROUP_PAGES: GroupPage[] = [
       'recovery_index',
       'sleep_balance',
     ],
-    extra: latestReadiness,
+    extra: (me, signal) =>
+      h('div', {}, latestReadiness(me, signal), signalsStrip(me.lastNight ?? '', signal)),
   },
   {
     path: '/activity',

@@ -15,6 +15,7 @@ import { fmtDay, fmtDuration, fmtLocalTime, fmtValue } from '../format.ts';
 import { navigate } from '../router.ts';
 import { card, emptyState, errorState, loading, pageHeader } from '../ui.ts';
 import { contributorList } from './contributors.ts';
+import { debtCard, signalsStrip } from './insights/cards.ts';
 
 function scoreRing(score: number | null, label: string): HTMLElement {
   const r = 42;
@@ -360,6 +361,7 @@ export async function renderNight(
       ),
     ),
   );
+  children.push(signalsStrip(data.day, signal));
   if (night) {
     children.push(card('Night in numbers', stageSummary(night), statTiles(data)));
     const charts = h('div', { class: 'night-charts' });
@@ -376,6 +378,7 @@ export async function renderNight(
     );
     main.replaceChildren(...children);
   }
+  main.append(debtCard(data.day, signal));
   if (data.naps.length)
     main.append(
       card(`Naps (${data.naps.length})`, h('div', { class: 'naps' }, data.naps.map(napCard))),

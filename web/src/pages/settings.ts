@@ -1,8 +1,10 @@
 import { h } from '../dom.ts';
 import { type Settings, settings, updateSettings } from '../settings.ts';
 import { card, pageHeader, segmented } from '../ui.ts';
+import { insightSettingsCard } from './insights/settingsCard.ts';
 
 export function renderSettings(main: HTMLElement): void {
+  const insights = insightSettingsCard();
   const draw = () => {
     const cur = settings();
     const row = <K extends keyof Settings>(
@@ -57,6 +59,7 @@ export function renderSettings(main: HTMLElement): void {
           'Follow the system or choose one.',
         ),
       ),
+      insights,
     );
   };
   draw();
