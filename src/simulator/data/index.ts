@@ -16,6 +16,7 @@ export interface DatasetOptions {
 }
 
 import type { DocumentDataType } from '../../oura/routes.ts';
+import type { TagTruth } from './tagEffects.ts';
 
 export { DOCUMENT_DATA_TYPES, type DocumentDataType } from '../../oura/routes.ts';
 
@@ -36,6 +37,8 @@ export interface SimUserData {
   heartrate(startMs: number, endMs: number): Record<string, unknown>[];
   /** Battery rows (spec `PublicRingBatteryLevelRow`) with timestamp in [startMs, endMs). */
   batteryLevel(startMs: number, endMs: number): Record<string, unknown>[];
+  /** The planted tag effects and tagged days (absent for hand-made datasets). */
+  tagTruth?: () => TagTruth;
 }
 
 export class DatasetOptionsError extends Error {

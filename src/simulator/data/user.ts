@@ -25,6 +25,7 @@ import {
 import type { DocumentDataType, SimUserData } from './index.ts';
 import { seriesSource } from './series.ts';
 import { type DaySummary, summarize } from './summaries.ts';
+import { tagTruth } from './tagEffects.ts';
 import { localToUtc } from './time.ts';
 import { buildTimeline, mainNight } from './timeline.ts';
 import { createProfile } from './users.ts';
@@ -134,5 +135,6 @@ export function generateUser(
     documents: docs,
     heartrate: series.heartrate,
     batteryLevel: series.batteryLevel,
+    tagTruth: () => tagTruth(p, startDay, endDay),
   };
 }
