@@ -77,6 +77,42 @@ export function simultaneousLevel(outcomes: number, level = 0.95): number {
   return 1 - (1 - level) / Math.max(1, outcomes);
 }
 
+const sd = (xs: readonly number[]) => {
+  if (xs.length < 2) return 0;
+  const m = avg(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+};
+
+/**
+ * t interval of the stratified difference: each stratum's variance from its group's overall SD,
+ * weighted as the estimate is, with n - 1 degrees of freedom of the smaller group (conservative).
+ */
+function tInterval(
+  groups: readonly (readonly number[])[],
+  estimate: number,
+  n: number,
+  level: number,
+): { lower: number; upper: number } {
+  const se = sd([...(groups[0] ?? []), ...(groups[1] ?? [])]);
+  const so = sd([...(groups[2] ?? []), ...(groups[3] ?? [])]);
+  let total = 0;
+  for (let s = 0; s < 2; s++) {
+    const ne = groups[s]?.length ?? 0;
+    const no = groups[s + 2]?.length ?? 0;
+    if (ne > 0 && no > 0) total += ne;
+  }
+  let variance = 0;
+  for (let s = 0; s < 2; s++) {
+    const ne = groups[s]?.length ?? 0;
+    const no = groups[s + 2]?.length ?? 0;
+    if (ne === 0 || no === 0) continue;
+    const w = ne / total;
+    variance += w * w * ((se * se) / ne + (so * so) / no);
+  }
+  const half = tQuantile(1 - (1 - level) / 2, n - 1) * Math.sqrt(variance);
+  return { lower: estimate - half, upper: estimate + half };
+}
+
 /** A stable 32-bit seed from text, so one question always gets the same resamples. */
 export function seedFrom(text: string): number {
   let h = 0x811c9dc5;
@@ -114,11 +150,18 @@ export function compareNights(
   if (e.length < MIN_GROUP_NIGHTS || o.length < MIN_GROUP_NIGHTS || difference === null) {
     return { ...base, lower: null, upper: null, verdict: 'too_few' };
   }
-  const ci = bootstrapInterval(groups, stratifiedDifference, {
-    resamples: options.resamples ?? DEFAULT_RESAMPLES,
-    seed: options.seed,
-    level: expandedLevel(Math.min(e.length, o.length), options.level),
-  });
+  const ci = {
+    ...bootstrapInterval(groups, stratifiedDifference, {
+      resamples: options.resamples ?? DEFAULT_RESAMPLES,
+      seed: options.seed,
+      level: expandedLevel(Math.min(e.length, o.length), options.level),
+    }),
+  };
+  // The bootstrap cannot reach beyond the data: with a handful of nights its interval is too
+  // narrow. The Welch-style t interval of the same estimator bounds it from outside.
+  const t = tInterval(groups, difference, Math.min(e.length, o.length), options.level ?? 0.95);
+  ci.lower = Math.min(ci.lower, t.lower);
+  ci.upper = Math.max(ci.upper, t.upper);
   const verdict: Verdict = ci.lower > 0 ? 'higher' : ci.upper < 0 ? 'lower' : 'no_evidence';
   return { ...base, lower: ci.lower, upper: ci.upper, verdict };
 }

@@ -17,6 +17,7 @@ import { type ApiContext, createMemo, createOverviewCache } from './routes/conte
 import { registerDataRoutes } from './routes/data.ts';
 import { registerExportRoutes } from './routes/export.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
+import { registerInsightRoutes } from './routes/insights.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerMemberRoutes } from './routes/members.ts';
 import { registerNightRoutes } from './routes/nights.ts';
@@ -103,6 +104,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerTrendRoutes(app, ctx);
   await registerHeartRateRoutes(app, ctx);
   await registerWorkoutRoutes(app, ctx);
+  await registerInsightRoutes(app, ctx);
   await registerDataRoutes(app, ctx);
   await registerWebhookHealthRoutes(app, ctx);
   await registerExportRoutes(app, ctx);

@@ -19,6 +19,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'nights', description: 'One night and its naps' },
         { name: 'trends', description: 'Daily metrics over time' },
         {
+          name: 'insights',
+          description:
+            'Conclusions from the data, each with its uncertainty: tag experiments, correlations',
+        },
+        {
           name: 'data',
           description: 'Coverage, sync state and control, live updates, data export',
         },
