@@ -3,7 +3,9 @@ import { ApiRequestError, getJson, postJson, setCsrfToken } from './api.ts';
 import { h } from './dom.ts';
 import { renderAccount } from './pages/account.ts';
 import { renderInvite, renderLogin, renderSetup } from './pages/auth.ts';
+import { renderCorrelations } from './pages/correlations.ts';
 import { renderData } from './pages/data.ts';
+import { renderExperiments } from './pages/experiments.ts';
 import { renderMembers } from './pages/members.ts';
 import { GROUP_PAGES, renderGroup } from './pages/metricGroup.ts';
 import { renderNight } from './pages/night.ts';
@@ -24,6 +26,8 @@ const NAV = [
   { href: '/stress', label: 'Stress' },
   { href: '/heart', label: 'Heart' },
   { href: '/workouts', label: 'Workouts' },
+  { href: '/experiments', label: 'Experiments' },
+  { href: '/correlations', label: 'Correlations' },
   { href: '/data', label: 'Data' },
   { href: '/settings', label: 'Settings' },
 ];
@@ -124,6 +128,8 @@ async function render(route: Route): Promise<void> {
       await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
     else if (path === '/trends') await renderTrends(main, route.query, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
+    else if (path === '/experiments') await renderExperiments(main, route.query, info, signal);
+    else if (path === '/correlations') await renderCorrelations(main, route.query, info, signal);
     else if (path === '/data') await renderData(main, info, signal, route.query);
     else if (path === '/members' && info.user.role === 'owner')
       await renderMembers(main, info, signal);
