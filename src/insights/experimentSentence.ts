@@ -8,7 +8,10 @@ export function experimentSentence(
   exposedLabel: string,
   s: ExperimentStats,
 ): string {
-  const name = metric.label.charAt(0).toLowerCase() + metric.label.slice(1);
+  // 'Average HRV' → 'average HRV', but 'REM sleep' stays as it is.
+  const name = /^[A-Z][a-z]/.test(metric.label)
+    ? metric.label.charAt(0).toLowerCase() + metric.label.slice(1)
+    : metric.label;
   if (s.verdict === 'too_few') {
     return (
       `No evidence either way: ${s.nExposed} ${exposedLabel} and ${s.nOther} other nights with ` +

@@ -28,7 +28,12 @@ const VERDICT: Record<ExperimentOutcomeView['verdict'], string> = {
 
 function signed(value: number | null, unit: ExperimentOutcomeView['metric']['unit']): string {
   if (value === null) return '–';
-  const text = fmtValue(Math.abs(value), unit);
+  // One decimal where whole units would round a small interval end to zero.
+  const a = Math.abs(value);
+  const text =
+    unit === 'ms' || unit === 'bpm' || unit === 'score'
+      ? `${a.toFixed(1)}${fmtValue(1, unit).replace(/^1/, '')}`
+      : fmtValue(a, unit);
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
