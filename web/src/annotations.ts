@@ -14,11 +14,15 @@ export function annotationText(a: AnnotationView): string {
  * Shows the text of the focused, hovered or tapped annotation in `tip`: keyboard users get it on
  * focus, touch users on tap, mouse users on hover.
  */
-function wireTip(button: HTMLElement, tip: HTMLElement, text: string, left?: string): void {
+function wireTip(button: HTMLElement, tip: HTMLElement, text: string, left?: number): void {
   const show = () => {
     tip.textContent = text;
     tip.hidden = false;
-    if (left !== undefined) tip.style.left = left;
+    if (left !== undefined) {
+      // Anchored on the marker, opening towards the middle so it never leaves the card.
+      tip.style.left = `${left}%`;
+      tip.style.transform = left < 50 ? 'translateX(-0.5rem)' : 'translateX(calc(-100% + 0.5rem))';
+    }
   };
   const hide = () => {
     tip.hidden = true;
@@ -54,6 +58,7 @@ export function annotationStrip(
   list: readonly AnnotationView[],
   from: string,
   to: string,
+  plot?: { left: number; width: number },
 ): HTMLElement {
   const t0 = Date.parse(`${from}T00:00:00Z`);
   const span = Math.max(1, Date.parse(`${to}T00:00:00Z`) - t0);
@@ -61,21 +66,23 @@ export function annotationStrip(
   const marks = list
     .filter((a) => a.day >= from && a.day <= to)
     .map((a) => {
-      const left = `${((Date.parse(`${a.day}T00:00:00Z`) - t0) / span) * 100}%`;
+      const left = ((Date.parse(`${a.day}T00:00:00Z`) - t0) / span) * 100;
       const text = `${a.day} · ${annotationText(a)}`;
       const button = h('button', {
         type: 'button',
         class: `mark ${a.kind}`,
         'aria-label': text,
         title: text,
-        style: `left:${left}`,
+        style: `left:${left}%`,
       });
       wireTip(button, tip, text, left);
       return button;
     });
+  // Under the chart's plot area (its x axis), when known.
+  const style = plot ? `margin-left:${plot.left}px;width:${plot.width}px` : undefined;
   return h(
     'div',
-    { class: 'annotation-strip', role: 'group', 'aria-label': 'Tags and workouts' },
+    { class: 'annotation-strip', role: 'group', 'aria-label': 'Tags and workouts', style },
     marks,
     tip,
   );

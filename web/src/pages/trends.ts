@@ -122,8 +122,17 @@ export async function renderTrends(
         `/api/insights/annotations?range=${range}&end=${data.range.to}`,
         signal,
       );
+      const over = mainChart.querySelector<HTMLElement>('.u-over');
+      const chart = mainChart.querySelector<HTMLElement>('.uplot');
+      const plot =
+        over && chart
+          ? {
+              left: over.getBoundingClientRect().left - chart.getBoundingClientRect().left,
+              width: over.getBoundingClientRect().width,
+            }
+          : undefined;
       if (notes.annotations.length)
-        mainChart.append(annotationStrip(notes.annotations, data.range.from, data.range.to));
+        mainChart.append(annotationStrip(notes.annotations, data.range.from, data.range.to, plot));
     }),
     section(stagesEl, signal, async () => {
       const data = await getJson<StagesResponse>(`/api/stages?range=${range}`, signal);
