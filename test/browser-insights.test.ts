@@ -174,6 +174,7 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
     // A tap is a click on a touch screen.
     await mark.dispatchEvent('click');
     expect(await tip.isVisible()).toBe(true);
+    expect(await fitsWidth(page)).toBe(true);
     await shot(page, 'trends-tags-phone');
     await page.context().close();
   });

@@ -18,11 +18,8 @@ function wireTip(button: HTMLElement, tip: HTMLElement, text: string, left?: num
   const show = () => {
     tip.textContent = text;
     tip.hidden = false;
-    if (left !== undefined) {
-      // Anchored on the marker, opening towards the middle so it never leaves the card.
-      tip.style.left = `${left}%`;
-      tip.style.transform = left < 50 ? 'translateX(-0.5rem)' : 'translateX(calc(-100% + 0.5rem))';
-    }
+    // Under the strip, text aligned to the marker's side, so it never leaves the card.
+    if (left !== undefined) tip.style.textAlign = left < 50 ? 'left' : 'right';
   };
   const hide = () => {
     tip.hidden = true;
