@@ -47,6 +47,8 @@ export const MAX_OUTCOMES = 8;
 const MAX_ASSOCIATION_TAGS = 8;
 const MIN_TAG_DAYS = 10;
 const FDR = 0.05;
+/** Annotations one response carries at most (the latest), so a five-year chart stays light. */
+export const MAX_ANNOTATIONS = 2000;
 
 /** The default experiment outcomes, and the metrics the strongest-associations list compares. */
 export const DEFAULT_OUTCOMES = [
@@ -94,7 +96,7 @@ function requireMetric(key: string): MetricSource {
   return metric;
 }
 
-async function window(ctx: ApiContext, request: Parameters<typeof userAndOverview>[1]) {
+async function analysisWindow(ctx: ApiContext, request: Parameters<typeof userAndOverview>[1]) {
   const { user, overview } = await userAndOverview(ctx, request);
   const q = request.query as RangeQuery;
   const r = resolveRange({ ...q, range: q.range ?? 'all' }, overview, ctx.today());
@@ -146,7 +148,7 @@ export async function registerInsightRoutes(app: FastifyInstance, ctx: ApiContex
       const range = resolveRange(request.query, overview, ctx.today());
       // The evening before the first night belongs to it.
       const annotations = await getAnnotations(ctx.db, user.id, addDays(range.from, -1), range.to);
-      return { range, annotations };
+      return { range, annotations: annotations.slice(-MAX_ANNOTATIONS) };
     },
   );
 
@@ -161,7 +163,7 @@ export async function registerInsightRoutes(app: FastifyInstance, ctx: ApiContex
       },
     },
     async (request): Promise<ExperimentSubjectsResponse> => {
-      const { user, from, to } = await window(ctx, request);
+      const { user, from, to } = await analysisWindow(ctx, request);
       const days = await subjectDays(ctx, user.id, addDays(from, -1), to);
       const subjects = [...days.entries()]
         .map(([key, set]) => ({
@@ -206,7 +208,7 @@ export async function registerInsightRoutes(app: FastifyInstance, ctx: ApiContex
       },
     },
     async (request): Promise<ExperimentResponse> => {
-      const { user, from, to } = await window(ctx, request);
+      const { user, from, to } = await analysisWindow(ctx, request);
       const subject = request.query.subject;
       const keys = (request.query.outcomes ?? DEFAULT_OUTCOMES.join(','))
         .split(',')
@@ -297,7 +299,7 @@ export async function registerInsightRoutes(app: FastifyInstance, ctx: ApiContex
       },
     },
     async (request): Promise<CorrelationResponse> => {
-      const { user, from, to } = await window(ctx, request);
+      const { user, from, to } = await analysisWindow(ctx, request);
       const lag = request.query.lag ?? 0;
       const mx = requireMetric(request.query.x);
       const my = requireMetric(request.query.y);
@@ -351,7 +353,7 @@ export async function registerInsightRoutes(app: FastifyInstance, ctx: ApiContex
       },
     },
     async (request): Promise<AssociationsResponse> => {
-      const { user, from, to } = await window(ctx, request);
+      const { user, from, to } = await analysisWindow(ctx, request);
       return ctx.memo.get(`associations:${user.id}:${from}:${to}`, async () => {
         const series = new Map<string, DailyMap>();
         const infos = new Map<string, MetricInfo>();
