@@ -34,6 +34,7 @@ const total: TagScore = {
   associationsOther: 0,
   associationsOtherList: [],
   tests: 0,
+  estimates: {},
 };
 for (let seed = 1; seed <= seeds; seed++) {
   const s = scoreTagInsights({ seed, users, days, endDate });
@@ -49,6 +50,7 @@ for (let seed = 1; seed <= seeds; seed++) {
   total.associationsOther += s.associationsOther;
   total.associationsOtherList.push(...s.associationsOtherList.map((m) => `seed ${seed} ${m}`));
   total.tests += s.tests;
+  for (const [k, v] of Object.entries(s.estimates)) (total.estimates[k] ??= []).push(...v);
 }
 const pct = (a: number, b: number) => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)} %`);
 console.log(`Tag insights vs planted truth: ${seeds} seeds × ${users} users × ${days} days`);
@@ -56,6 +58,14 @@ console.log(
   `planted effects found (right sign, 95 % interval excludes 0): ${total.plantedFound}/${total.planted} (${pct(total.plantedFound, total.planted)})`,
 );
 for (const m of total.plantedMissed) console.log(`  missed: ${m}`);
+for (const [k, v] of Object.entries(total.estimates)) {
+  const sorted = [...v].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const relative = k.includes('%');
+  console.log(
+    `  ${k}: median estimate ${relative ? `${(median * 100).toFixed(1)} %` : median.toFixed(2)} over ${v.length} users`,
+  );
+}
 console.log(
   `no-effect tag × outcome intervals including 0: ${total.noEffectIncludingZero}/${total.noEffect} (${pct(total.noEffectIncludingZero, total.noEffect)}); among the ${total.noEffect - total.noEffectTooFew} with ≥ 5 nights per group: ${pct(total.noEffectIncludingZero - total.noEffectTooFew, total.noEffect - total.noEffectTooFew)}`,
 );

@@ -37,6 +37,8 @@ export interface TagScore {
   associationsOther: number;
   associationsOtherList: string[];
   tests: number;
+  /** Estimated relative (or absolute, for bpm) differences per planted effect. */
+  estimates: Record<string, number[]>;
 }
 
 /** Oura's scores are computed from HRV, resting heart rate and the stages. */
@@ -106,6 +108,7 @@ export function scoreTagInsights(o: {
     associationsOther: 0,
     associationsOtherList: [],
     tests: 0,
+    estimates: {},
   };
   const data = generateDataset({ seed: o.seed, users: o.users, days: o.days, endDate: o.endDate });
   const first = addDays(o.endDate, -o.days + 1);
@@ -136,6 +139,9 @@ export function scoreTagInsights(o: {
       score.planted++;
       const r = experiment(e.tag, e.outcome);
       const want = e.size > 0 ? 'higher' : 'lower';
+      const key = `${e.tag} → ${e.outcome} (planted ${e.kind === 'relative' ? `${e.size * 100} %` : `+${e.size}`})`;
+      const estimate = e.kind === 'relative' ? r.relative : r.difference;
+      if (estimate !== null) (score.estimates[key] ??= []).push(estimate);
       if (r.verdict === want) score.plantedFound++;
       else
         score.plantedMissed.push(
