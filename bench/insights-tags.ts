@@ -50,7 +50,9 @@ for (let seed = 1; seed <= seeds; seed++) {
   total.associationsOther += s.associationsOther;
   total.associationsOtherList.push(...s.associationsOtherList.map((m) => `seed ${seed} ${m}`));
   total.tests += s.tests;
-  for (const [k, v] of Object.entries(s.estimates)) (total.estimates[k] ??= []).push(...v);
+  for (const [k, v] of Object.entries(s.estimates)) {
+    total.estimates[k] = [...(total.estimates[k] ?? []), ...v];
+  }
 }
 const pct = (a: number, b: number) => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)} %`);
 console.log(`Tag insights vs planted truth: ${seeds} seeds × ${users} users × ${days} days`);

@@ -141,7 +141,7 @@ export function scoreTagInsights(o: {
       const want = e.size > 0 ? 'higher' : 'lower';
       const key = `${e.tag} → ${e.outcome} (planted ${e.kind === 'relative' ? `${e.size * 100} %` : `+${e.size}`})`;
       const estimate = e.kind === 'relative' ? r.relative : r.difference;
-      if (estimate !== null) (score.estimates[key] ??= []).push(estimate);
+      if (estimate !== null) score.estimates[key] = [...(score.estimates[key] ?? []), estimate];
       if (r.verdict === want) score.plantedFound++;
       else
         score.plantedMissed.push(
