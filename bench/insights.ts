@@ -1,7 +1,7 @@
 /**
- * `npm run bench:insights`: how well the body-signal flags find the illness episodes the
+ * `node bench/insights.ts` (also run by `npm run bench:insights`): how well the body-signal flags find the illness episodes the
  * simulator plants, over several seeds. Figures are printed and written to docs/insights.md.
- *   npm run bench:insights -- --seeds 5 --users 3 --days 730 [--no-write]
+ *   node bench/insights.ts --seeds 5 --users 3 --days 730 [--no-write]
  * Pure computation over generated documents (no database, no HTTP): the same rows the
  * dashboard's signals query reads, taken straight from the simulator's documents.
  */

@@ -443,3 +443,109 @@ export interface WeekReport {
   /** Tags logged on the week's days, counted from the stored tags. */
   tags: { tag: string; days: string[] }[];
 }
+
+/** A tag, enhanced tag or workout drawn on the charts, with its text for hover, tap and focus. */
+export interface AnnotationView {
+  /** Local day the tag or workout belongs to; its effect shows on the night of the next day. */
+  day: string;
+  kind: 'tag' | 'workout';
+  /** Experiment subject key: 'tag:tag_generic_alcohol', 'tag:custom:Cold plunge', 'workout:running'. */
+  subject: string;
+  label: string;
+  /** Local start time with offset, null for legacy day notes without a time. */
+  start: string | null;
+  end: string | null;
+  /** The note written with the tag (legacy tags: their text), or workout details. */
+  text: string | null;
+}
+
+export interface AnnotationsResponse {
+  range: { key: RangeKey; from: string; to: string };
+  annotations: AnnotationView[];
+}
+
+/** Something a tag experiment can compare: a tag, a workout type (nights after such days). */
+export interface ExperimentSubject {
+  key: string;
+  label: string;
+  kind: 'tag' | 'workout';
+  /** Days carrying it in the analysed window. */
+  days: number;
+}
+
+export interface ExperimentSubjectsResponse {
+  from: string;
+  to: string;
+  subjects: ExperimentSubject[];
+  /** Outcomes that can be chosen (metric catalogue keys). */
+  outcomes: MetricInfo[];
+}
+
+export interface ExperimentOutcomeView {
+  metric: MetricInfo;
+  nExposed: number;
+  nOther: number;
+  meanExposed: number | null;
+  meanOther: number | null;
+  /** Exposed minus other, weekday and weekend nights compared separately then weighted. */
+  difference: number | null;
+  relative: number | null;
+  hedgesG: number | null;
+  /** Bootstrap 95 % interval of the difference (null with fewer than 5 nights in a group). */
+  lower: number | null;
+  upper: number | null;
+  verdict: 'higher' | 'lower' | 'no_evidence' | 'too_few';
+  sentence: string;
+}
+
+export interface ExperimentResponse {
+  subject: { key: string; label: string };
+  /** The nights compared, inclusive wake-up days. */
+  from: string;
+  to: string;
+  /** Which nights are "exposed", in words. */
+  exposedLabel: string;
+  otherLabel: string;
+  resamples: number;
+  outcomes: ExperimentOutcomeView[];
+}
+
+export interface CorrelationResponse {
+  x: MetricInfo;
+  y: MetricInfo;
+  /** y is read this many days after x. */
+  lag: number;
+  from: string;
+  to: string;
+  n: number;
+  rho: number | null;
+  lower: number | null;
+  upper: number | null;
+  p: number | null;
+  /** Theil–Sen trend line of y on x (raw units). */
+  line: { slope: number; intercept: number } | null;
+  points: { day: string; x: number; y: number }[];
+  sentence: string;
+}
+
+export interface AssociationView {
+  x: MetricInfo;
+  y: MetricInfo;
+  lag: number;
+  n: number;
+  rho: number;
+  lower: number;
+  upper: number;
+  p: number;
+  /** Benjamini–Hochberg adjusted p-value over every test of the run. */
+  q: number;
+}
+
+export interface AssociationsResponse {
+  from: string;
+  to: string;
+  /** Tests run (pairs × lags) and the false-discovery rate the list is controlled at. */
+  tested: number;
+  fdr: number;
+  associations: AssociationView[];
+}

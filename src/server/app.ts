@@ -25,6 +25,7 @@ import { registerDataRoutes } from './routes/data.ts';
 import { registerExportRoutes } from './routes/export.ts';
 import { registerHeartRateRoutes } from './routes/heartRate.ts';
 import { registerInsightRoutes } from './routes/insights.ts';
+import { registerTagInsightRoutes } from './routes/insightsTags.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerMemberRoutes } from './routes/members.ts';
 import { registerNightRoutes } from './routes/nights.ts';
@@ -144,6 +145,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerInsightRoutes(app, ctx);
   await registerHeartRateRoutes(app, ctx);
   await registerWorkoutRoutes(app, ctx);
+  await registerTagInsightRoutes(app, ctx);
   await registerDataRoutes(app, ctx);
   await registerWebhookHealthRoutes(app, ctx);
   await registerExportRoutes(app, ctx);

@@ -21,7 +21,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         {
           name: 'insights',
           description:
-            'Conclusions with their uncertainty: body signals, sleep debt, regularity, chronotype, weekly report',
+            'Conclusions with their uncertainty: body signals, sleep debt, regularity, chronotype, weekly report, tag experiments, correlations',
         },
         {
           name: 'data',

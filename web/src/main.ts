@@ -3,7 +3,9 @@ import { ApiRequestError, getJson, postJson, setCsrfToken } from './api.ts';
 import { h } from './dom.ts';
 import { renderAccount } from './pages/account.ts';
 import { renderInvite, renderLogin, renderSetup } from './pages/auth.ts';
+import { renderCorrelations } from './pages/correlations.ts';
 import { renderData } from './pages/data.ts';
+import { renderExperiments } from './pages/experiments.ts';
 import { renderRegularity } from './pages/insights/regularityPage.ts';
 import { renderSignals } from './pages/insights/signalsPage.ts';
 import { renderWeek } from './pages/insights/weekPage.ts';
@@ -117,6 +119,8 @@ async function render(route: Route): Promise<void> {
     else if (path === '/signals') await renderSignals(main, route.query, info, signal);
     else if (path === '/regularity') await renderRegularity(main, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
+    else if (path === '/experiments') await renderExperiments(main, route.query, info, signal);
+    else if (path === '/correlations') await renderCorrelations(main, route.query, info, signal);
     else if (path === '/data') await renderData(main, info, signal, route.query);
     else if (path === '/members' && info.user.role === 'owner')
       await renderMembers(main, info, signal);

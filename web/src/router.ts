@@ -23,6 +23,8 @@ export const PAGES: readonly PageLink[] = [
   { href: '/heart', label: 'Heart' },
   { href: '/signals', label: 'Signals' },
   { href: '/regularity', label: 'Regularity' },
+  { href: '/experiments', label: 'Experiments' },
+  { href: '/correlations', label: 'Correlations' },
   { href: '/workouts', label: 'Workouts' },
   { href: '/data', label: 'Data' },
   { href: '/settings', label: 'Settings' },

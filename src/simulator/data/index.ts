@@ -17,6 +17,7 @@ export interface DatasetOptions {
 
 import type { DocumentDataType } from '../../oura/routes.ts';
 import type { PlantedTruth } from './episodes.ts';
+import type { TagTruth } from './tagEffects.ts';
 
 export { DOCUMENT_DATA_TYPES, type DocumentDataType } from '../../oura/routes.ts';
 
@@ -39,6 +40,8 @@ export interface SimUserData {
   batteryLevel(startMs: number, endMs: number): Record<string, unknown>[];
   /** The effects planted in this user's data (illness, short sleep, weekend shift). */
   truth(): PlantedTruth;
+  /** The planted tag effects and tagged days (absent for hand-made datasets). */
+  tagTruth?: () => TagTruth;
 }
 
 export class DatasetOptionsError extends Error {

@@ -1,8 +1,8 @@
 import { jetLagHours, sicknessOn } from './calendar.ts';
 import { illnessEffect } from './episodes.ts';
-import { hadAlcohol } from './lifestyle.ts';
 import { perUser } from './memo.ts';
 import { clamp, rngFor, unit } from './prng.ts';
+import { nightTagEffect } from './tagEffects.ts';
 import type { UserProfile } from './users.ts';
 
 /** What the body is like on the night ending on a given day. */
@@ -51,21 +51,21 @@ export const physiology = perUser((p: UserProfile, day: number): NightPhysiology
   const r = rngFor(p.seed, 'physiology', day);
   const sickness = sicknessOn(p, day);
   const ill = illnessEffect(p, day);
-  const alcohol = hadAlcohol(p, day - 1);
+  const tagged = nightTagEffect(p, day);
   const jetLag = jetLagHours(p, day);
   const luteal = p.sex === 'female' && cycleDay(p, day) >= Math.round(p.cycleDays / 2) ? 1 : 0;
   const rhr =
     p.restingHr +
     1.8 * trend(p, 11, day) +
     ill.restingHrBpm +
-    (alcohol ? 4 : 0) +
+    tagged.restingHrDelta +
     Math.min(3, Math.abs(jetLag)) * 0.7 +
     luteal * 1.5 +
     r.normal(0, 1.1);
   const hrvFactor =
     (1 + 0.12 * trend(p, 21, day)) *
     (1 + ill.hrvFraction) *
-    (alcohol ? 0.78 : 1) *
+    tagged.hrvFactor *
     (1 - Math.min(3, Math.abs(jetLag)) * 0.04) *
     Math.exp(r.normal(0, 0.1));
   const temperature =
@@ -79,8 +79,8 @@ export const physiology = perUser((p: UserProfile, day: number): NightPhysiology
     hrv: clamp(p.hrv * hrvFactor, 8, 180),
     breath: clamp(p.breath + ill.breathsPerMin + r.normal(0, 0.35), 10, 24),
     temperature,
-    deepBias: (alcohol ? 0.85 : 1) * (sickness ? 0.85 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),
-    remBias: (alcohol ? 0.75 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),
+    deepBias: tagged.deepFactor * (sickness ? 0.85 : 1) * clamp(r.normal(1, 0.12), 0.6, 1.4),
+    remBias: tagged.remFactor * clamp(r.normal(1, 0.12), 0.6, 1.4),
     wakeRate: clamp(0.12 + (sickness ? 0.3 : 0) + Math.min(4, Math.abs(jetLag)) * 0.08, 0, 0.8),
     sick: sickness !== undefined,
     jetLag,

@@ -26,6 +26,7 @@ import { plantedTruth } from './episodes.ts';
 import type { DocumentDataType, SimUserData } from './index.ts';
 import { seriesSource } from './series.ts';
 import { type DaySummary, summarize } from './summaries.ts';
+import { tagTruth } from './tagEffects.ts';
 import { localToUtc } from './time.ts';
 import { buildTimeline, mainNight } from './timeline.ts';
 import { createProfile } from './users.ts';
@@ -136,5 +137,6 @@ export function generateUser(
     heartrate: series.heartrate,
     batteryLevel: series.batteryLevel,
     truth: () => plantedTruth(p, startDay, endDay),
+    tagTruth: () => tagTruth(p, startDay, endDay),
   };
 }

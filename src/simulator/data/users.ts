@@ -155,7 +155,7 @@ export function createProfile(datasetSeed: number, index: number): UserProfile {
     targetCalories: Math.round(clamp(r.normal(450, 80), 250, 700) / 10) * 10,
     napRate: clamp(r.normal(0.08, 0.05), 0.02, 0.25),
     sessionRate: clamp(r.normal(0.08, 0.06), 0.01, 0.3),
-    tagRate: clamp(r.normal(0.12, 0.05), 0.03, 0.3),
+    tagRate: clamp(r.normal(0.14, 0.05), 0.09, 0.3),
     drainPerHour: r.float(0.5, 0.58),
     chargePhase: r.int(0, 4),
     ringPhase: r.int(0, 400),

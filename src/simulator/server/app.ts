@@ -7,6 +7,7 @@ import { type ControlActions, registerControlRoutes } from './control.ts';
 import { SimHttpError, validationFailed } from './errors.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerSandboxRoutes } from './sandbox.ts';
+import { registerTagTruthRoute } from './truthRoutes.ts';
 import { registerWebhookRoutes } from './webhookRoutes.ts';
 
 const isControl = (path: string) => path.startsWith('/_sim/');
@@ -112,5 +113,6 @@ export async function buildSimulatorApp(
   registerOAuthRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerControlRoutes(app, ctx, actions);
+  registerTagTruthRoute(app, ctx);
   return app;
 }

@@ -1,10 +1,12 @@
 import type {
+  AnnotationsResponse,
   Compared,
   MeResponse,
   NightResponse,
   SleepPeriodView,
   UnitKind,
 } from '../../../src/api/types.ts';
+import { annotationChips } from '../annotations.ts';
 import { getJson } from '../api.ts';
 import { clockOfNight, nightCharts, stageStrip } from '../charts/nightCharts.ts';
 import { fmtOffset } from '../charts/nightClock.ts';
@@ -362,6 +364,17 @@ export async function renderNight(
     ),
   );
   children.push(signalsStrip(data.day, signal));
+  const dayBefore = (d: string) =>
+    new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const notes = await getJson<AnnotationsResponse>(
+    `/api/insights/annotations?range=7d&end=${encodeURIComponent(data.day)}`,
+    signal,
+  ).catch(() => null);
+  // The evening before a night belongs to it: tags of that day and of the wake-up day.
+  const around = (notes?.annotations ?? []).filter(
+    (a) => a.day === data.day || a.day === dayBefore(data.day),
+  );
+  if (around.length) children.push(card('Tags and workouts', annotationChips(around)));
   if (night) {
     children.push(card('Night in numbers', stageSummary(night), statTiles(data)));
     const charts = h('div', { class: 'night-charts' });

@@ -1,10 +1,12 @@
 import type {
+  AnnotationsResponse,
   MeResponse,
   StagesResponse,
   TimingResponse,
   TrendResponse,
   WeekdayResponse,
 } from '../../../src/api/types.ts';
+import { annotationStrip } from '../annotations.ts';
 import { getJson } from '../api.ts';
 import { STAGES } from '../charts/palette.ts';
 import { calendarHeatmap, stackedBars, timingBars, weekdayBars } from '../charts/svgCharts.ts';
@@ -129,6 +131,21 @@ export async function renderTrends(
     section(mainChart, signal, async () => {
       const data = await getJson<TrendResponse>(trendUrl(metricKey, range), signal);
       drawTrend(mainChart, data);
+      const notes = await getJson<AnnotationsResponse>(
+        `/api/insights/annotations?range=${range}&end=${data.range.to}`,
+        signal,
+      );
+      const over = mainChart.querySelector<HTMLElement>('.u-over');
+      const chart = mainChart.querySelector<HTMLElement>('.uplot');
+      const plot =
+        over && chart
+          ? {
+              left: over.getBoundingClientRect().left - chart.getBoundingClientRect().left,
+              width: over.getBoundingClientRect().width,
+            }
+          : undefined;
+      if (notes.annotations.length)
+        mainChart.append(annotationStrip(notes.annotations, data.range.from, data.range.to, plot));
     }),
     section(stagesEl, signal, async () => {
       const data = await getJson<StagesResponse>(`/api/stages?range=${range}`, signal);

@@ -1,0 +1,14 @@
+/**
+ * A seeded pseudo-random generator (mulberry32) for resampling: the same data and seed give the
+ * same bootstrap interval every time, so an answer on the page does not flicker between reloads.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLoginLink } from '../src/accounts/links.ts';
+import type { AnnotationsResponse, CorrelationResponse } from '../src/api/types.ts';
+import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
+import { CHROMIUM, launchChromium } from './support/chromium.ts';
+import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
+
+/**
+ * The Experiments and Correlations pages and the tag annotations in headless Chromium, at
+ * desktop (1280 px) and phone (390 px) widths, on simulated data synced by the real engine.
+ * Screenshots go to test-results/screenshots, or to docs/screenshots with
+ * SNOWTORCH_SCREENSHOTS=docs.
+ */
+
+const END = '2026-11-28';
+const SHOTS =
+  process.env.SNOWTORCH_SCREENSHOTS === 'docs'
+    ? join(import.meta.dirname, '..', 'docs', 'screenshots')
+    : join(import.meta.dirname, '..', 'test-results', 'screenshots');
+
+let h: SyncHarness;
+let dashboard: RunningDashboard;
+let browser: Browser;
+let storageState: BrowserContextOptions['storageState'];
+let cookie = '';
+const errors: string[] = [];
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${dashboard.url}${path}`, { headers: { cookie } });
+  return (await res.json()) as T;
+}
+
+async function open(path: string, width: number): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width, height: 900 },
+    colorScheme: 'dark',
+    storageState,
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${path}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
+  await page.goto(`${dashboard.url}${path}`, { waitUntil: 'networkidle' });
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Nothing sticks out sideways: the page fits the phone's width. */
+async function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
+  beforeAll(async () => {
+    h = await startSyncHarness({ days: 400, endDate: END, users: 1 });
+    const user = await h.connect('demo');
+    const run = await h.sync(user.id);
+    expect(run.status).toBe('succeeded');
+    dashboard = await serveDashboard({
+      config: h.config,
+      db: h.db,
+      sync: h.ctx,
+      port: 0,
+      host: '127.0.0.1',
+      logger: false,
+    });
+    browser = await launchChromium();
+    const link = await createLoginLink(h.db, user.id, dashboard.url);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link.url);
+    await page.waitForURL('**/night');
+    storageState = await context.storageState();
+    cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await context.close();
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+    await h?.close();
+  });
+
+  for (const [width, suffix] of [
+    [1280, ''],
+    [390, '-phone'],
+  ] as const) {
+    it(`compares nights after alcohol with the others at ${width} px`, async () => {
+      const page = await open('/experiments?subject=tag:tag_generic_alcohol', width);
+      await page.locator('table.experiment tbody tr').first().waitFor();
+      expect(await page.locator('h1').textContent()).toBe('Experiments');
+      expect(await page.locator('table.experiment tbody tr').count()).toBe(6);
+      const hrv = page.locator('tr[data-outcome="average_hrv"]');
+      expect(await hrv.locator('.pill').textContent()).toBe('Lower');
+      expect(await page.locator('.sentences li').first().textContent()).toMatch(
+        /nights after alcohol days/,
+      );
+      expect(await fitsWidth(page)).toBe(true);
+      await shot(page, `experiments${suffix}`);
+      await page.context().close();
+    });
+
+    it(`shows a lagged correlation with scatter, trend line and the FDR list at ${width} px`, async () => {
+      const page = await open('/correlations?x=steps&y=deep_sleep&lag=1', width);
+      await page.locator('svg.scatter').waitFor();
+      await page.locator('table.associations tbody tr').first().waitFor();
+      const res = await api<CorrelationResponse>(
+        '/api/insights/correlations?x=steps&y=deep_sleep&lag=1',
+      );
+      expect(await page.locator('svg.scatter circle').count()).toBe(res.n);
+      expect(await page.locator('#corr-n').textContent()).toBe(String(res.n));
+      expect(await page.locator('svg.scatter .trend-line').count()).toBe(1);
+      // Never sold as a cause: either no evidence, or an association said to be one.
+      expect(await page.locator('p.sentence').textContent()).toMatch(
+        /not a cause|^No evidence either way|^Too few/,
+      );
+      expect(await fitsWidth(page)).toBe(true);
+      await shot(page, `correlations${suffix}`);
+      await page.context().close();
+    });
+  }
+
+  it('picks another subject and outcome from the form', async () => {
+    const page = await open('/experiments?subject=tag:tag_generic_alcohol', 1280);
+    await page.locator('table.experiment tbody tr').first().waitFor();
+    await page.locator('#exp-subject').selectOption('tag:tag_generic_late_meal');
+    const checked = page.locator('input[name=outcome]:checked');
+    while ((await checked.count()) > 0) await checked.first().uncheck();
+    await page.locator('input[name=outcome][value=deep_sleep]').check();
+    await page.locator('form.experiment-form button[type=submit]').click();
+    await page.waitForURL('**/experiments?subject=tag%3Atag_generic_late_meal&outcomes=deep_sleep');
+    await page.locator('tr[data-outcome="deep_sleep"]').waitFor();
+    expect(await page.locator('table.experiment tbody tr').count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("shows a night's tags and workouts, with their text on keyboard focus", async () => {
+    const notes = await api<AnnotationsResponse>('/api/insights/annotations?range=90d');
+    const tagged = notes.annotations.find((a) => a.kind === 'tag' && a.text);
+    expect(tagged).toBeDefined();
+    const nightDay = new Date(Date.parse(`${tagged?.day}T00:00:00Z`) + 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const page = await open(`/night/${nightDay}`, 1280);
+    const chip = page.locator('.annotation', { hasText: tagged?.label ?? '' }).first();
+    await chip.waitFor();
+    await chip.focus();
+    const detail = page.locator('.annotation-detail');
+    expect(await detail.isVisible()).toBe(true);
+    expect(await detail.textContent()).toContain(tagged?.text ?? '');
+    await shot(page, 'night-tags');
+    await page.context().close();
+  });
+
+  it('marks tags and workouts under the trend chart, with text on hover, tap and focus', async () => {
+    const page = await open('/trends?metric=average_hrv&range=90d', 390);
+    const mark = page.locator('.annotation-strip .mark').first();
+    await mark.waitFor();
+    await mark.focus();
+    const tip = page.locator('.annotation-strip .annotation-tip');
+    expect(await tip.isVisible()).toBe(true);
+    expect(await tip.textContent()).toBe(await mark.getAttribute('aria-label'));
+    await mark.blur();
+    expect(await tip.isVisible()).toBe(false);
+    // A tap is a click on a touch screen.
+    await mark.dispatchEvent('click');
+    expect(await tip.isVisible()).toBe(true);
+    expect(await fitsWidth(page)).toBe(true);
+    await shot(page, 'trends-tags-phone');
+    await page.context().close();
+  });
+
+  it('logs no browser errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
