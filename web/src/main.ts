@@ -7,6 +7,7 @@ import { renderData } from './pages/data.ts';
 import { renderMembers } from './pages/members.ts';
 import { GROUP_PAGES, renderGroup } from './pages/metricGroup.ts';
 import { renderNight } from './pages/night.ts';
+import { nightAddressPage } from './pages/nightAddress.ts';
 import { renderSettings } from './pages/settings.ts';
 import { renderTrends } from './pages/trends.ts';
 import { renderWorkouts } from './pages/workouts.ts';
@@ -120,9 +121,11 @@ async function render(route: Route): Promise<void> {
     if (!info.user) await renderLoggedOut(route, info);
     else if (path === '/' || path === '/night' || path === '/login' || path === '/setup')
       await renderNight(main, undefined, info, signal);
-    else if (path.startsWith('/night/'))
-      await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
-    else if (path === '/trends') await renderTrends(main, route.query, info, signal);
+    else if (path.startsWith('/night/')) {
+      const problem = nightAddressPage(path.slice(7), info);
+      if (problem) main.replaceChildren(...problem);
+      else await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
+    } else if (path === '/trends') await renderTrends(main, route.query, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
     else if (path === '/data') await renderData(main, info, signal, route.query);
     else if (path === '/members' && info.user.role === 'owner')

@@ -49,11 +49,21 @@ export async function* listTypedRows(
   for (;;) {
     const where = [...filters];
     if (after) where.push(sql`(${keyRefs}) > (${sql.join(after)})`);
-    const { rows } = await sql<Record<string, unknown>>`
+    const page = sql<Record<string, unknown>>`
       SELECT ${cols} FROM ${sql.table(q.table)}
       WHERE ${sql.join(where, sql` AND `)}
       ORDER BY ${keyRefs}
-      LIMIT ${batchSize}`.execute(db);
+      LIMIT ${batchSize}`;
+    const { rows } = db.isTransaction
+      ? await page.execute(db)
+      : await db.transaction().execute(async (trx) => {
+          // The primary key already yields this order. Before ANALYZE has seen a freshly
+          // synced history the planner guesses a few hundred rows and sorts a bitmap scan of
+          // all of them for every page (0.4 s a page, two minutes for five years of heart
+          // rate); ruling out the sort keeps each page a short index range scan (~1 ms).
+          await sql`SET LOCAL enable_sort = off`.execute(trx);
+          return page.execute(trx);
+        });
     if (rows.length === 0) return;
     yield rows;
     const last = rows[rows.length - 1];
