@@ -56,14 +56,19 @@ async function* csvLines(
 ): AsyncGenerator<string> {
   const names = file.columns.map((c) => c.name);
   yield csvRecord(names);
-  const batches = listTypedRows(db, userId, {
-    table: file.table.table,
-    columns: names,
-    key: file.table.key,
-    range: file.table.range,
-    ...(opts.since ? { since: opts.since } : {}),
-    ...(opts.until ? { until: opts.until } : {}),
-  });
+  const batches = listTypedRows(
+    db,
+    userId,
+    {
+      table: file.table.table,
+      columns: names,
+      key: file.table.key,
+      range: file.table.range,
+      ...(opts.since ? { since: opts.since } : {}),
+      ...(opts.until ? { until: opts.until } : {}),
+    },
+    file.table.batchSize,
+  );
   for await (const rows of batches) {
     yield rows.map((r) => csvRecord(names.map((n) => r[n]))).join('');
   }

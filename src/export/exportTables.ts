@@ -8,7 +8,15 @@ export interface ExportTable {
   key: readonly string[];
   /** The column `--since` / `--until` filter on (null: the type has no day, all rows go). */
   range: { column: string; kind: 'date' | 'timestamp' } | null;
+  /**
+   * Rows per page: sample rows are ~40 bytes, so a page of 10,000 is small and a five-year
+   * series needs few round trips; document rows carry sample arrays (~10 KB), so fewer.
+   */
+  batchSize: number;
 }
+
+const DOCUMENT_BATCH = 500;
+const SAMPLE_BATCH = 10_000;
 
 const DAY_COLUMN: Partial<Record<string, string>> = {
   enhanced_tag: 'start_day',
@@ -18,7 +26,12 @@ const DAY_COLUMN: Partial<Record<string, string>> = {
 function documentTable(dataType: keyof typeof PROJECTIONS): ExportTable {
   const table = PROJECTIONS[dataType].table;
   const day = table === 'ring_configuration' ? null : (DAY_COLUMN[table] ?? 'day');
-  return { table, key: ['id'], range: day ? { column: day, kind: 'date' } : null };
+  return {
+    table,
+    key: ['id'],
+    range: day ? { column: day, kind: 'date' } : null,
+    batchSize: DOCUMENT_BATCH,
+  };
 }
 
 /** Every data type's typed table, for the CSV export. */
@@ -30,11 +43,13 @@ export const EXPORT_TABLES: Readonly<Record<DataType, ExportTable>> = {
     table: 'heart_rate_sample',
     key: ['ts', 'source'],
     range: { column: 'ts', kind: 'timestamp' },
+    batchSize: SAMPLE_BATCH,
   },
   ring_battery_level: {
     table: 'battery_sample',
     key: ['ts'],
     range: { column: 'ts', kind: 'timestamp' },
+    batchSize: SAMPLE_BATCH,
   },
 };
 

@@ -10,6 +10,7 @@ import { renderNight } from './pages/night.ts';
 import { nightAddressPage } from './pages/nightAddress.ts';
 import { renderSettings } from './pages/settings.ts';
 import { renderTrends } from './pages/trends.ts';
+import { renderWorkout } from './pages/workout.ts';
 import { renderWorkouts } from './pages/workouts.ts';
 import { currentRoute, navigate, type Route, startRouter } from './router.ts';
 import { applyTheme, onSettings } from './settings.ts';
@@ -127,6 +128,8 @@ async function render(route: Route): Promise<void> {
       else await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
     } else if (path === '/trends') await renderTrends(main, route.query, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
+    else if (path.startsWith('/workouts/'))
+      await renderWorkout(main, decodeURIComponent(path.slice(10)), info, signal);
     else if (path === '/data') await renderData(main, info, signal, route.query);
     else if (path === '/members' && info.user.role === 'owner')
       await renderMembers(main, info, signal);
