@@ -163,13 +163,7 @@ describe.skipIf(!existsSync(CHROMIUM))('truthful pages in a browser', () => {
   });
 
   it('shows a friendly not-found page for a malformed night address', async () => {
-    for (const bad of [
-      '/night/abc',
-      '/night/2026-02-30',
-      '/night/2026-11-28x',
-      '/night/undefined',
-      '/night/..%2F..',
-    ]) {
+    for (const bad of ['/night/abc', '/night/2026-02-30', '/night/2026-11-28x', '/night/..%2F..']) {
       const page = await open(bad);
       await page.locator('.state.empty').waitFor();
       expect(await page.locator('h1').textContent(), bad).toBe('Page not found');
