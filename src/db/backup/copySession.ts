@@ -1,6 +1,5 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { OpenDatabase } from '../database.ts';
@@ -21,6 +20,19 @@ export interface CopySession {
 
 export type TransactionMode = 'snapshot' | 'write';
 
+/** The part of PGlite this file uses (structural, so the seam does not depend on its package). */
+interface PgliteTransaction {
+  query<R>(
+    text: string,
+    params?: unknown[],
+    options?: { blob?: Blob },
+  ): Promise<{ rows: R[]; blob?: Blob }>;
+  exec(text: string): Promise<unknown>;
+}
+interface PgliteLike {
+  transaction<T>(work: (tx: PgliteTransaction) => Promise<T>): Promise<T>;
+}
+
 /**
  * Run `work` in one transaction: 'snapshot' is REPEATABLE READ READ ONLY (a consistent view
  * while the app keeps writing), 'write' commits only if `work` returns.
@@ -31,7 +43,9 @@ export async function withCopySession<T>(
   work: (session: CopySession) => Promise<T>,
 ): Promise<T> {
   if (open.pool) return withPgSession(open.pool, mode, work);
-  if (open.pglite) return withPgliteSession(open.pglite, mode, work);
+  // An in-process PGlite has no pool: it gets its COPY through /dev/blob.
+  const pglite = (open as { pglite?: PgliteLike }).pglite;
+  if (pglite) return withPgliteSession(pglite, mode, work);
   throw new TypeError('withCopySession: the database has neither a pool nor a PGlite instance');
 }
 
@@ -78,11 +92,11 @@ async function withPgSession<T>(
  * /dev/blob, one table at a time in memory.
  */
 async function withPgliteSession<T>(
-  pglite: PGlite,
+  pglite: PgliteLike,
   mode: TransactionMode,
   work: (session: CopySession) => Promise<T>,
 ): Promise<T> {
-  return pglite.transaction(async (tx: Transaction) => {
+  return pglite.transaction(async (tx) => {
     if (mode === 'snapshot') {
       await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     }
