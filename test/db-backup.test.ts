@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../src/db/backup/backup.ts';
-import type { OpenDatabase } from '../src/db/database.ts';
+import { restoreDatabase } from '../src/db/backup/restore.ts';
+import { type OpenDatabase, openDatabase } from '../src/db/database.ts';
+import { migrateTo } from '../src/db/migrate.ts';
+import { MIGRATIONS } from '../src/db/migrations/index.ts';
+import { createCliDatabase } from './support/cliDatabase.ts';
 import { openTestDatabase } from './support/db.ts';
 
 /**
@@ -58,5 +62,37 @@ describe('backupDatabase', () => {
     expect(written).toBeGreaterThan(0);
     expect(after).toBe(before + written);
     expect(manifest.tables.find((t) => t.name === 'app_user')?.rows).toBe(1);
+  });
+
+  it('restores a backup of an older schema, then brings it up to date; never into a newer one', async () => {
+    const names = Object.keys(MIGRATIONS);
+    const older = names[names.length - 2] ?? '';
+    const source = await createCliDatabase('backup-older');
+    const target = await createCliDatabase('backup-newer');
+    const file = join(dir, 'older.zip');
+    try {
+      const src = await openDatabase(source.config);
+      try {
+        await migrateTo(src.db, older);
+        await src.db.insertInto('app_user').values({ name: 'demo' }).execute();
+        expect((await backupDatabase(src, file)).migration).toBe(older);
+      } finally {
+        await src.close();
+      }
+      const dst = await openDatabase(target.config);
+      try {
+        const { upgradedWith } = await restoreDatabase(dst, file);
+        expect(upgradedWith).toEqual(names.slice(-1));
+        const users = await dst.db.selectFrom('app_user').select('name').execute();
+        expect(users).toEqual([{ name: 'demo' }]);
+        // The target now has rows and the newer schema: a second restore is refused.
+        await expect(restoreDatabase(dst, file)).rejects.toThrow(/not empty/);
+      } finally {
+        await dst.close();
+      }
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+    }
   });
 });
