@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every benchmark, figures printed and written to docs/benchmarks.md.
- *   npm run bench -- --only sync,ingest,dashboard
+ *   npm run bench -- --only sync,ingest,dashboard,export
  * Needs PostgreSQL at 127.0.0.1:5432 (SNOWTORCH_BENCH_PG_URL overrides) for the PostgreSQL rows.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { EXPORT_HEAP_CAP_MB, EXPORT_YEARS, exportBenchMarkdown, runExportBench } from './export.ts';
 import { ingestBenchMarkdown, runIngestBench } from './ingest.ts';
 import { runSyncBench, SYNC_DAYS, syncBenchMarkdown } from './sync.ts';
 
@@ -50,6 +51,17 @@ if (only.has('ingest')) {
     `## Heart-rate ingest\n\nThree years of 5-minute heart-rate rows stored through \`storeTimeSeries\` ` +
       `(one transaction per 30-day window, raw day documents kept) against a plain \`COPY\` of the ` +
       `same rows into the same table. Target: ratio >= 0.5.\nMachine: ${machine}.\n\n${ingestBenchMarkdown(rows)}`,
+  );
+}
+if (only.has('export')) {
+  const rows = await runExportBench();
+  await writeSection(
+    'export',
+    `## Export and backup memory\n\n${EXPORT_YEARS} years of 5-minute heart rate (raw day documents kept) on ` +
+      `PostgreSQL, exported in a process of its own (\`exportStream\` / \`backupDatabase\`, what ` +
+      `\`snowtorch export\`, the Data page and \`snowtorch backup\` run), each with the V8 heap capped at ` +
+      `${EXPORT_HEAP_CAP_MB} MB (\`--max-old-space-size\`): rows are streamed page by page, so five years finish ` +
+      `under the same cap as one day; peak RSS includes Node itself (~100 MB for an empty run).\nMachine: ${machine}.\n\n${exportBenchMarkdown(rows)}`,
   );
 }
 if (only.has('dashboard')) {

@@ -114,7 +114,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a browser', () => {
     await page.locator('#live-updates').waitFor();
     expect(await page.locator('#live-updates').getAttribute('data-state')).toBe('none');
     expect(await page.locator('#live-updates').textContent()).toContain('Webhooks not set up');
-    expect(await page.locator('#export-data').getAttribute('href')).toBe('/api/export');
+    expect(await page.locator('#export-data').getAttribute('href')).toBe('/api/export?format=csv');
     await page.locator('#sync-now').click();
     await page
       .locator('.progress-block p')

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../src/accounts/links.ts';
 import { listExportDocuments } from '../src/db/queries/listExportDocuments.ts';
+import { listTypedRows } from '../src/db/queries/listTypedRows.ts';
 import { createApp } from '../src/server/app.ts';
 import { anonymous, loginWithLink, type TestSession } from './support/auth.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
+import { parseCsv, unzipText } from './support/unzip.ts';
 
 /**
  * "Export my data": every stored document of the logged-in user, and only theirs, as NDJSON
@@ -197,5 +199,139 @@ describe('GET /api/export', () => {
       paths: Record<string, { get?: { tags?: string[] } }>;
     };
     expect(doc.paths['/api/export']?.get?.tags).toEqual(['data']);
+  });
+});
+
+describe('GET /api/export?format=csv', () => {
+  async function csvExport(session: TestSession, query: string) {
+    const res = await session.inject(`/api/export?format=csv${query}`);
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+    return { res, files: await unzipText(res.rawPayload) };
+  }
+
+  it('downloads the typed tables as one CSV per type in a zip, with a README of columns and units', async () => {
+    const { res, files } = await csvExport(a, '&types=sleep,heartrate,daily_readiness');
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="snowtorch-export-demo-${END}.zip"`,
+    );
+    expect([...files.keys()].sort()).toEqual([
+      'README.md',
+      'daily_readiness.csv',
+      'heartrate.csv',
+      'sleep.csv',
+    ]);
+    const readme = files.get('README.md') ?? '';
+    expect(readme).toContain('## heartrate.csv');
+    expect(readme).toContain('| bpm | smallint | beats per minute |');
+    expect(readme).toContain('| total_sleep_duration | integer | seconds |');
+    expect(readme).toContain(
+      '| temperature_deviation | double precision | °C from the personal baseline |',
+    );
+
+    const hr = parseCsv(files.get('heartrate.csv') ?? '');
+    expect(hr[0]).toEqual(['ts', 'bpm', 'source']);
+    const samples = await h.db
+      .selectFrom('heart_rate_sample')
+      .select(['ts', 'bpm', 'source'])
+      .where('user_id', '=', aId)
+      .orderBy('ts')
+      .orderBy('source')
+      .execute();
+    expect(samples.length).toBeGreaterThan(0);
+    expect(hr.slice(1)).toEqual(samples.map((s) => [s.ts.toISOString(), String(s.bpm), s.source]));
+
+    const sleep = parseCsv(files.get('sleep.csv') ?? '');
+    expect(sleep[0]).not.toContain('user_id');
+    const idCol = sleep[0]?.indexOf('id') ?? -1;
+    const periods = await h.db
+      .selectFrom('sleep_period')
+      .select('id')
+      .where('user_id', '=', aId)
+      .orderBy('id')
+      .execute();
+    expect(sleep.slice(1).map((r) => r[idCol])).toEqual(periods.map((p) => p.id));
+    // Sample series stay whole: a JSON array in one quoted field.
+    const items = sleep[0]?.indexOf('heart_rate_items') ?? -1;
+    expect(Array.isArray(JSON.parse(sleep[1]?.[items] ?? 'null'))).toBe(true);
+  });
+
+  it('keeps to the asked days', async () => {
+    const since = '2026-11-10';
+    const until = '2026-11-20';
+    const { files } = await csvExport(
+      a,
+      `&types=daily_sleep,heartrate&since=${since}&until=${until}`,
+    );
+    const days = parseCsv(files.get('daily_sleep.csv') ?? '');
+    const dayCol = days[0]?.indexOf('day') ?? -1;
+    expect(
+      days
+        .slice(1)
+        .map((r) => r[dayCol])
+        .sort(),
+    ).toEqual(Array.from({ length: 11 }, (_, i) => `2026-11-${String(10 + i).padStart(2, '0')}`));
+    const hr = parseCsv(files.get('heartrate.csv') ?? '').slice(1);
+    expect(hr.length).toBeGreaterThan(0);
+    for (const r of hr)
+      expect((r[0] ?? '').slice(0, 10) >= since && (r[0] ?? '') < '2026-11-21').toBe(true);
+    // The NDJSON export honours the same span.
+    const lines = parse(
+      (await a.inject(`/api/export?types=daily_sleep&since=${since}&until=${until}`)).body,
+    );
+    expect(lines.map((l) => l.day).sort()).toEqual(
+      days
+        .slice(1)
+        .map((r) => r[dayCol])
+        .sort(),
+    );
+  });
+
+  it('pages through a composite key without repeating or skipping a row', async () => {
+    const all: string[] = [];
+    const query = {
+      table: 'heart_rate_sample',
+      columns: ['ts', 'bpm', 'source'],
+      key: ['ts', 'source'],
+      range: { column: 'ts', kind: 'timestamp' as const },
+      since: '2026-11-20',
+      until: '2026-11-22',
+    };
+    for await (const rows of listTypedRows(h.db, aId, query, 97)) {
+      expect(rows.length).toBeLessThanOrEqual(97);
+      all.push(...rows.map((r) => `${(r.ts as Date).toISOString()}/${r.source}`));
+    }
+    const expected = await h.db
+      .selectFrom('heart_rate_sample')
+      .select(['ts', 'source'])
+      .where('user_id', '=', aId)
+      .where('ts', '>=', new Date('2026-11-20T00:00:00Z'))
+      .where('ts', '<', new Date('2026-11-23T00:00:00Z'))
+      .orderBy('ts')
+      .orderBy('source')
+      .execute();
+    expect(expected.length).toBeGreaterThan(97 * 3);
+    expect(all).toEqual(expected.map((r) => `${r.ts.toISOString()}/${r.source}`));
+  });
+
+  it("holds only the caller's rows", async () => {
+    const { files } = await csvExport(b, '&types=sleep');
+    const sleep = parseCsv(files.get('sleep.csv') ?? '');
+    const idCol = sleep[0]?.indexOf('id') ?? -1;
+    const theirs = await stored(aId);
+    expect(sleep.length).toBeGreaterThan(1);
+    for (const r of sleep.slice(1)) expect(theirs.keys.has(`sleep/${r[idCol]}`)).toBe(false);
+  });
+
+  it('refuses a wrong format or day with the API error shape', async () => {
+    for (const q of [
+      'format=xlsx',
+      'format=csv&since=2026-13-01',
+      'since=2026-11-20&until=2026-11-01',
+    ]) {
+      const res = await a.inject(`/api/export?${q}`);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json(), q).toMatchObject({ error: { code: 'invalid_request' } });
+    }
   });
 });

@@ -146,6 +146,13 @@ describe('snowtorch demo and status', () => {
     expect(first.stdout).toMatch(
       /Stored for "demo": \d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2}, \d+ nights/,
     );
+    // The demo user owns the demo instance and is told how to log in.
+    expect(first.stdout).toContain('snowtorch users login-link demo');
+    const accounts = JSON.parse((await cli(['users', 'list', '--json'], env)).stdout) as {
+      name: string;
+      role: string;
+    }[];
+    expect(accounts.find((a) => a.name === 'demo')?.role).toBe('owner');
     const key = await stat(join(dir, 'demo-secret.key'));
     expect(key.mode & 0o777).toBe(0o600);
 

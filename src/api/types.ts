@@ -198,11 +198,22 @@ export interface WorkoutView {
   intensity: string | null;
   source: string | null;
   label: string | null;
+  /** Oura's start and end, ISO 8601 in the workout's own UTC offset. */
   start: string;
   end: string;
+  utcOffsetMinutes: number;
   durationSeconds: number;
   calories: number | null;
   distance: number | null;
+}
+
+/** GET /api/workouts/:id: one workout and the heart rate stored over it. */
+export interface WorkoutDetailResponse {
+  workout: WorkoutView;
+  /** Heart-rate samples from the stored series between start and end (epoch ms, bpm). */
+  heartRate: { ts: number; bpm: number }[];
+  /** Over those samples; null when the series holds none for the workout. */
+  heartRateSummary: { average: number; min: number; max: number } | null;
 }
 
 export interface WorkoutsResponse {
@@ -250,6 +261,8 @@ export interface SyncStatusResponse {
     lastSuccessAt: string | null;
     completeUntil: string | null;
     lastError: string | null;
+    /** Time series (heartrate, ring_battery_level): stored samples and the instants they span. */
+    samples: { count: number; first: string | null; last: string | null } | null;
   }[];
   runs: {
     id: number;

@@ -32,6 +32,18 @@ const COMMANDS: Record<
     summary: 'Print the weekly report (--week [--user NAME] [--format md|html])',
     load: async () => (await import('./commands/report.ts')).runReportCommand,
   },
+  backup: {
+    summary: 'Back up the whole database to one file while Snowtorch runs',
+    load: async () => (await import('./commands/backup.ts')).runBackupCommand,
+  },
+  restore: {
+    summary: 'Restore a backup into an empty database, checked table by table',
+    load: async () => (await import('./commands/backup.ts')).runRestoreCommand,
+  },
+  export: {
+    summary: "Write one person's data to a file: raw NDJSON or typed CSV tables (zipped)",
+    load: async () => (await import('./commands/export.ts')).runExportCommand,
+  },
   migrate: {
     summary: 'Apply database migrations (also done at start-up)',
     load: async () => (await import('./commands/migrate.ts')).runMigrateCommand,

@@ -62,6 +62,32 @@ export async function hasOwner(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
+/**
+ * Make the user the owner when the instance has none yet (the demo's "demo" user owns the demo
+ * instance, so nobody is offered to create another owner beside it). Returns whether the user
+ * is the owner now. The one-owner index settles a race with a browser setup.
+ */
+export async function claimOwnerIfNone(db: Db, userId: number): Promise<boolean> {
+  try {
+    await db
+      .updateTable('app_user')
+      .set({ role: 'owner' })
+      .where('id', '=', userId)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('app_user as o').select('o.id').where('o.role', '=', 'owner'))),
+      )
+      .execute();
+  } catch {
+    // Another owner was created at the same moment: this user stays a member.
+  }
+  const row = await db
+    .selectFrom('app_user')
+    .select('role')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.role === 'owner';
+}
+
 export class AccountExistsError extends Error {
   override name = 'AccountExistsError';
 }

@@ -59,3 +59,29 @@ async function runMigrator(db: Db): Promise<{ applied: string[] }> {
   }
   return { applied };
 }
+
+/**
+ * Bring an older (or empty) schema up to exactly `name`, never past it: a restore recreates the
+ * schema its backup was taken at before copying rows in. Serialised like migrateToLatest.
+ */
+export async function migrateTo(db: Db, name: string): Promise<{ applied: string[] }> {
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${sql.lit(LOCK_KEY)})`.execute(conn);
+    try {
+      const { error, results = [] } = await new Migrator({ db: conn, provider }).migrateTo(name);
+      if (error !== undefined) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new MigrationError(`Migrating the database to ${name} failed: ${reason}`, name, {
+          cause: error,
+        });
+      }
+      return {
+        applied: results
+          .filter((r) => r.status === 'Success' && r.direction === 'Up')
+          .map((r) => r.migrationName),
+      };
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${sql.lit(LOCK_KEY)})`.execute(conn).catch(() => {});
+    }
+  });
+}

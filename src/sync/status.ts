@@ -21,6 +21,15 @@ export interface TypeStatus {
   lastError: string | null;
   /** Documents that failed validation and are kept aside. */
   invalidDocuments: number;
+  /** Time series only (heartrate, ring_battery_level): the stored samples and their span. */
+  samples: SampleSpan | null;
+}
+
+/** What a time series holds: its documents are days, its substance is the samples. */
+export interface SampleSpan {
+  count: number;
+  first: Date | null;
+  last: Date | null;
 }
 
 export interface UserStatus {
@@ -54,16 +63,36 @@ async function documentStats(db: Db, userId: number) {
   return new Map(rows.map((r) => [r.data_type, r]));
 }
 
+/** Sample counts and spans of the two time series (one index range scan each). */
+async function sampleStats(db: Db, userId: number): Promise<Record<string, SampleSpan>> {
+  const span = (table: 'heart_rate_sample' | 'battery_sample') =>
+    db
+      .selectFrom(table)
+      .select([
+        sql<number>`count(*)::int`.as('count'),
+        sql<Date | null>`min(ts)`.as('first'),
+        sql<Date | null>`max(ts)`.as('last'),
+      ])
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+  const [heartrate, battery] = await Promise.all([
+    span('heart_rate_sample'),
+    span('battery_sample'),
+  ]);
+  return { heartrate, ring_battery_level: battery };
+}
+
 export async function getUserStatus(
   db: Db,
   user: { id: number; name: string },
 ): Promise<UserStatus> {
-  const [conn, states, stats, invalid, runs] = await Promise.all([
+  const [conn, states, stats, invalid, runs, samples] = await Promise.all([
     getConnection(db, user.id),
     getSyncStates(db, user.id),
     documentStats(db, user.id),
     countErrorDocuments(db, user.id),
     listRuns(db, { userId: user.id, limit: 1 }),
+    sampleStats(db, user.id),
   ]);
   const stateByType = new Map(states.map((s) => [s.dataType, s]));
   const known = new Set<string>([...DATA_TYPES, ...stateByType.keys(), ...stats.keys()]);
@@ -81,6 +110,7 @@ export async function getUserStatus(
       lastSuccessAt: s?.lastSuccessAt ?? null,
       lastError: s?.lastError ?? null,
       invalidDocuments: invalid[dataType] ?? 0,
+      samples: samples[dataType] ?? null,
     };
   });
   const run = runs[0];

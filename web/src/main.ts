@@ -12,8 +12,10 @@ import { renderWeek } from './pages/insights/weekPage.ts';
 import { renderMembers } from './pages/members.ts';
 import { GROUP_PAGES, renderGroup } from './pages/metricGroup.ts';
 import { renderNight } from './pages/night.ts';
+import { nightAddressPage } from './pages/nightAddress.ts';
 import { renderSettings } from './pages/settings.ts';
 import { renderTrends } from './pages/trends.ts';
+import { renderWorkout } from './pages/workout.ts';
 import { renderWorkouts } from './pages/workouts.ts';
 import { currentRoute, navigate, PAGES, type Route, startRouter } from './router.ts';
 import { applyTheme, onSettings } from './settings.ts';
@@ -112,13 +114,17 @@ async function render(route: Route): Promise<void> {
     if (!info.user) await renderLoggedOut(route, info);
     else if (path === '/' || path === '/night' || path === '/login' || path === '/setup')
       await renderNight(main, undefined, info, signal);
-    else if (path.startsWith('/night/'))
-      await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
-    else if (path === '/trends') await renderTrends(main, route.query, info, signal);
+    else if (path.startsWith('/night/')) {
+      const problem = nightAddressPage(path.slice(7), info);
+      if (problem) main.replaceChildren(...problem);
+      else await renderNight(main, decodeURIComponent(path.slice(7)), info, signal);
+    } else if (path === '/trends') await renderTrends(main, route.query, info, signal);
     else if (path === '/week') await renderWeek(main, route.query, info, signal);
     else if (path === '/signals') await renderSignals(main, route.query, info, signal);
     else if (path === '/regularity') await renderRegularity(main, info, signal);
     else if (path === '/workouts') await renderWorkouts(main, route.query, info, signal);
+    else if (path.startsWith('/workouts/'))
+      await renderWorkout(main, decodeURIComponent(path.slice(10)), info, signal);
     else if (path === '/experiments') await renderExperiments(main, route.query, info, signal);
     else if (path === '/correlations') await renderCorrelations(main, route.query, info, signal);
     else if (path === '/data') await renderData(main, info, signal, route.query);

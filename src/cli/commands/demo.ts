@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { type Config, decodeKey, loadConfig } from '../../config/env.ts';
+import { claimOwnerIfNone } from '../../db/accounts.ts';
 import { type OpenDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { User } from '../../db/users.ts';
@@ -161,6 +162,9 @@ export async function prepareDemo(opts: DemoOptions = {}): Promise<DemoSession> 
         if (!res.ok) throw new Error(`the simulated consent failed: HTTP ${res.status}`);
       },
     });
+    // The demo instance belongs to its demo user: the dashboard then offers its login (by
+    // one-time link) rather than "create the owner account" beside a member.
+    await claimOwnerIfNone(opened.db, connected.user.id);
     out.write(`Connected (Oura user ${connected.ouraUserId}). Syncing...\n`);
 
     const logger = cliLogger(config, env);
@@ -252,6 +256,12 @@ export async function runDemoCommand(argv: string[], hooks: DemoHooks = {}): Pro
     process.stdout.write(`${await formatDemoReport(session)}\n`);
     if (session.summary.status === 'failed' || session.summary.status === 'interrupted') {
       process.exitCode = 1;
+    }
+    if (values['no-serve']) {
+      process.stdout.write(
+        `\nTo log in: snowtorch serve, then open the one-time link from snowtorch users login-link ${session.user.name}\n` +
+          '(or run snowtorch demo again: it serves the dashboard and prints a fresh link)\n',
+      );
     }
     const serve =
       hooks.afterSync ??

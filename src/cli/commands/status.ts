@@ -2,7 +2,12 @@ import { loadConfig } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { findUserByName } from '../../db/users.ts';
-import { getSyncStatus, getUserStatus, type UserStatus } from '../../sync/status.ts';
+import {
+  getSyncStatus,
+  getUserStatus,
+  type SampleSpan,
+  type UserStatus,
+} from '../../sync/status.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch status [--user NAME] [--json]
@@ -18,6 +23,12 @@ Environment: DATABASE_URL or SQL_* (PostgreSQL), else the embedded database in S
 
 const time = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '-');
 
+/** "540 (2026-11-26 04:00 to 2026-11-28 03:55 UTC)": a series is its samples, not its day documents. */
+function samplesText(s: SampleSpan): string {
+  if (s.count === 0) return '0';
+  return `${s.count.toLocaleString('en-US')} (${time(s.first)} to ${time(s.last)} UTC)`;
+}
+
 export function formatUserStatus(u: UserStatus): string {
   const conn = u.connection;
   const lines = [
@@ -32,13 +43,23 @@ export function formatUserStatus(u: UserStatus): string {
       ? `  last run: ${time(run.startedAt)} UTC ${run.status} (${run.trigger}), ${run.errors.length} error(s)`
       : '  last run: never',
   );
-  const header = ['type', 'docs', 'deleted', 'oldest', 'newest', 'complete until', 'errors'];
+  const header = [
+    'type',
+    'docs',
+    'deleted',
+    'samples',
+    'oldest',
+    'newest',
+    'complete until',
+    'errors',
+  ];
   const rows = u.types
     .filter((t) => t.documents > 0 || t.completeUntil !== null || t.lastError || t.deleted > 0)
     .map((t) => [
       t.dataType,
       String(t.documents),
       String(t.deleted),
+      t.samples ? samplesText(t.samples) : '-',
       t.oldestDay ?? '-',
       t.newestDay ?? '-',
       t.completeUntil ?? '-',

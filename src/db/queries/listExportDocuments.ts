@@ -20,7 +20,7 @@ export const EXPORT_BATCH_SIZE = 200;
 export async function* listExportDocuments(
   db: Db,
   userId: number,
-  opts: { types?: readonly string[]; batchSize?: number } = {},
+  opts: { types?: readonly string[]; since?: string; until?: string; batchSize?: number } = {},
 ): AsyncGenerator<ExportDocument[]> {
   const batchSize = opts.batchSize ?? EXPORT_BATCH_SIZE;
   let after: { dataType: string; docId: string } | null = null;
@@ -31,6 +31,10 @@ export async function* listExportDocuments(
       .where('user_id', '=', userId)
       .where('deleted_at', 'is', null);
     if (opts.types && opts.types.length > 0) q = q.where('data_type', 'in', [...opts.types]);
+    // Documents without a day (ring configuration) describe the ring, not a day: always kept.
+    const { since, until } = opts;
+    if (since) q = q.where((eb) => eb.or([eb('day', 'is', null), eb('day', '>=', since)]));
+    if (until) q = q.where((eb) => eb.or([eb('day', 'is', null), eb('day', '<=', until)]));
     if (after) {
       const { dataType, docId } = after;
       q = q.where((eb) => eb(eb.refTuple('data_type', 'doc_id'), '>', eb.tuple(dataType, docId)));

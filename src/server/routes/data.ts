@@ -105,6 +105,13 @@ export async function registerDataRoutes(app: FastifyInstance, ctx: ApiContext):
           lastSuccessAt: t.lastSuccessAt ? t.lastSuccessAt.toISOString() : null,
           completeUntil: t.completeUntil,
           lastError: t.lastError,
+          samples: t.samples
+            ? {
+                count: t.samples.count,
+                first: t.samples.first?.toISOString() ?? null,
+                last: t.samples.last?.toISOString() ?? null,
+              }
+            : null,
         })),
         runs: runs.map((r) => ({
           id: r.id,

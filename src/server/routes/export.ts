@@ -1,34 +1,22 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { listExportDocuments } from '../../db/queries/listExportDocuments.ts';
-import { DATA_TYPES, isDataType } from '../../oura/routes.ts';
+import { exportStream } from '../../export/exportStream.ts';
+import {
+  EXPORT_FORMATS,
+  ExportOptionError,
+  exportFileName,
+  parseExportOptions,
+} from '../../export/options.ts';
+import { DATA_TYPES } from '../../oura/routes.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiContext } from './context.ts';
 
 const EXPORT_BUDGET_MS = 30 * 60_000;
 
 interface ExportQuery {
+  format?: string;
   types?: string;
-}
-
-/** The user name as a file-name part: header-safe, no path or quote characters. */
-function fileNamePart(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'user';
-}
-
-function parseTypes(raw: string | undefined): string[] | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const types = [...new Set(raw.split(',').map((t) => t.trim()))].filter((t) => t !== '');
-  const unknown = types.filter((t) => !isDataType(t));
-  if (unknown.length > 0) {
-    throw new ApiError(
-      400,
-      'invalid_request',
-      `Unknown data type: ${unknown.join(', ')}. Known types: ${DATA_TYPES.join(', ')}.`,
-      { unknown },
-    );
-  }
-  return types;
+  since?: string;
+  until?: string;
 }
 
 export async function registerExportRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -41,21 +29,31 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ApiContext
       schema: {
         tags: ['data'],
         summary:
-          'Download every stored document of yours as NDJSON: one {dataType, id, day, fetchedAt, document} per line',
+          'Download your data: raw documents as NDJSON (one {dataType, id, day, fetchedAt, document} per line), or the typed tables as CSV files in a zip with a README of columns and units',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
+            format: {
+              type: 'string',
+              enum: [...EXPORT_FORMATS],
+              description: 'ndjson (default): raw documents; csv: typed tables, zipped',
+            },
             types: {
               type: 'string',
               description: `Comma-separated data types to export (default: all). One of: ${DATA_TYPES.join(', ')}`,
             },
+            since: { type: 'string', description: 'First day to export (YYYY-MM-DD)' },
+            until: { type: 'string', description: 'Last day to export (YYYY-MM-DD, inclusive)' },
           },
         },
         response: {
           200: {
-            description: 'One JSON document per line, as Oura sent it (deleted documents left out)',
-            content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+            description: 'The export, as an attachment (deleted documents left out)',
+            content: {
+              'application/x-ndjson': { schema: { type: 'string' } },
+              'application/zip': { schema: { type: 'string', format: 'binary' } },
+            },
           },
           400: { $ref: 'ApiError#' },
           401: { $ref: 'ApiError#' },
@@ -64,20 +62,23 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ApiContext
     },
     async (request, reply) => {
       const user = ctx.users.require(request);
-      const types = parseTypes(request.query.types);
-      const batches = listExportDocuments(ctx.db, user.id, types ? { types } : {});
-      // One batch in memory at a time: the stream pulls the next only when the client reads.
-      async function* lines() {
-        for await (const batch of batches) {
-          yield batch.map((d) => `${JSON.stringify(d)}\n`).join('');
+      let opts: ReturnType<typeof parseExportOptions>;
+      try {
+        opts = parseExportOptions(request.query);
+      } catch (error) {
+        if (error instanceof ExportOptionError) {
+          throw new ApiError(400, 'invalid_request', error.message, error.details);
         }
+        throw error;
       }
-      const fileName = `snowtorch-export-${fileNamePart(user.name)}-${ctx.today()}.ndjson`;
+      // The user comes from the session alone: an export never holds anyone else's rows.
+      const { stream, contentType } = await exportStream(ctx.db, user.id, opts);
+      const fileName = exportFileName(user.name, ctx.today(), opts.format);
       return reply
-        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .header('content-type', contentType)
         .header('content-disposition', `attachment; filename="${fileName}"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(lines()));
+        .send(stream);
     },
   );
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { WorkoutsResponse } from '../../api/types.ts';
+import type { WorkoutDetailResponse, WorkoutsResponse } from '../../api/types.ts';
+import { getWorkout } from '../../db/queries/getWorkout.ts';
 import { getWorkouts } from '../../db/queries/getWorkouts.ts';
 import { addDays, daysBetween } from '../../insights/days.ts';
+import { NotFoundError } from '../errors.ts';
 import { dayCount, type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 
@@ -58,6 +60,28 @@ export async function registerWorkoutRoutes(app: FastifyInstance, ctx: ApiContex
           .map(([activity, v]) => ({ activity, count: v.count, minutes: Math.round(v.minutes) }))
           .sort((a, b) => b.minutes - a.minutes),
       };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/workouts/:id',
+    {
+      schema: {
+        tags: ['trends'],
+        summary: 'One of your workouts, with the heart rate stored over it',
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: { 200: jsonResponse('The workout and its heart rate'), ...errorResponses },
+      },
+    },
+    async (request): Promise<WorkoutDetailResponse> => {
+      const user = ctx.users.require(request);
+      const detail = await getWorkout(ctx.db, user.id, request.params.id);
+      if (!detail) throw new NotFoundError('You have no workout with that id.');
+      return detail;
     },
   );
 }

@@ -27,6 +27,8 @@ function authForm(opts: {
   notice?: string | null;
   /** A further field shown before the name (the setup token on a public server). */
   extra?: { label: string; input: HTMLInputElement } | undefined;
+  /** A line under the form (how else to get in). */
+  hint?: HTMLElement;
   onSubmit: (name: string, password: string) => Promise<void>;
 }): HTMLElement {
   const name = input('name', 'text', 'username');
@@ -49,6 +51,7 @@ function authForm(opts: {
     field(opts.newPassword ? 'Password (at least 10 characters)' : 'Password', password),
     message,
     button,
+    opts.hint ?? null,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -102,7 +105,7 @@ export function renderSetup(main: HTMLElement, tokenRequired: boolean): void {
 export function renderLogin(main: HTMLElement, query: URLSearchParams): void {
   const notice =
     query.get('link') === 'invalid'
-      ? 'That login link was already used or has expired. Ask for a new one (snowtorch users login-link NAME).'
+      ? 'That login link was already used or has expired. Get a fresh one in the terminal: snowtorch users login-link NAME (for the demo: run snowtorch demo again, it prints a new link).'
       : query.get('oauth') === 'session'
         ? 'Log in again, then connect Oura.'
         : null;
@@ -113,6 +116,15 @@ export function renderLogin(main: HTMLElement, query: URLSearchParams): void {
       submit: 'Log in',
       newPassword: false,
       notice,
+      hint: h(
+        'p',
+        { class: 'muted small', id: 'login-link-hint' },
+        'No password? Accounts made in the terminal, like the demo’s “demo”, log in with a one-time link: run ',
+        h('code', {}, 'snowtorch users login-link NAME'),
+        ' (or ',
+        h('code', {}, 'snowtorch demo'),
+        ' again, which prints a fresh link).',
+      ),
       onSubmit: async (name, password) => {
         await postJson('/api/auth/login', { name, password });
       },

@@ -194,8 +194,22 @@ function liveUpdatesView(health: WebhookHealthResponse): HTMLElement {
   );
 }
 
-function progressView(job: SyncJobView | null): HTMLElement {
-  if (!job) return h('p', { class: 'muted' }, 'No sync has run since the server started.');
+type LastRun = SyncStatusResponse['runs'][number] | undefined;
+
+/**
+ * The live job when this server started one; otherwise the last recorded run (a scheduled or
+ * CLI sync), so the card never says "no sync" above a history of successful ones.
+ */
+function progressView(job: SyncJobView | null, lastRun: LastRun): HTMLElement {
+  if (!job) {
+    if (!lastRun) return h('p', { class: 'muted', id: 'sync-state' }, 'No sync has run yet.');
+    return h(
+      'p',
+      { class: 'muted', id: 'sync-state' },
+      h('span', { class: `pill ${lastRun.status}` }, lastRun.status),
+      ` Last sync ${ago(lastRun.finishedAt ?? lastRun.startedAt)} (${lastRun.trigger})`,
+    );
+  }
   const pct = job.total ? Math.round((job.done / job.total) * 100) : 0;
   const running = job.state === 'running';
   return h(
@@ -223,6 +237,126 @@ function progressView(job: SyncJobView | null): HTMLElement {
   );
 }
 
+const EXPORT_TYPES = [
+  'sleep',
+  'daily_sleep',
+  'daily_readiness',
+  'daily_activity',
+  'daily_spo2',
+  'daily_stress',
+  'daily_resilience',
+  'daily_cardiovascular_age',
+  'vo2_max',
+  'workout',
+  'session',
+  'sleep_time',
+  'enhanced_tag',
+  'tag',
+  'rest_mode_period',
+  'ring_configuration',
+  'heartrate',
+  'ring_battery_level',
+] as const;
+
+/**
+ * Download your data: typed tables as CSV (zipped, with a README of columns and units) or the
+ * raw documents as NDJSON, optionally for some types and days. A plain link: the browser streams
+ * the file to disk with the session cookie, however long the history.
+ */
+function exportCard(): HTMLElement {
+  const csv = h('input', { type: 'radio', name: 'export-format', value: 'csv', checked: true });
+  const ndjson = h('input', { type: 'radio', name: 'export-format', value: 'ndjson' });
+  const since = h('input', { type: 'date', id: 'export-since', class: 'date-input' });
+  const until = h('input', { type: 'date', id: 'export-until', class: 'date-input' });
+  const boxes = EXPORT_TYPES.map((t) => h('input', { type: 'checkbox', value: t, checked: true }));
+  const link = h(
+    'a',
+    { class: 'btn primary', id: 'export-data', href: '/api/export?format=csv', download: true },
+    'Download export',
+  );
+  const update = () => {
+    const params = new URLSearchParams({ format: csv.checked ? 'csv' : 'ndjson' });
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (chosen.length > 0 && chosen.length < boxes.length) params.set('types', chosen.join(','));
+    if (since.value) params.set('since', since.value);
+    if (until.value) params.set('until', until.value);
+    link.setAttribute('href', `/api/export?${params}`);
+    link.toggleAttribute('aria-disabled', chosen.length === 0);
+    if (chosen.length === 0) link.removeAttribute('href');
+  };
+  for (const input of [csv, ndjson, since, until, ...boxes]) {
+    input.addEventListener('change', update);
+  }
+  return card(
+    'Export',
+    h(
+      'form',
+      { class: 'export-form', id: 'export-form', onsubmit: (e: Event) => e.preventDefault() },
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Format'),
+        h(
+          'label',
+          { class: 'check' },
+          csv,
+          'Tables as CSV (zip, with a README of columns and units)',
+        ),
+        h('label', { class: 'check' }, ndjson, 'Raw documents as Oura sent them (NDJSON)'),
+      ),
+      h(
+        'fieldset',
+        { class: 'export-days' },
+        h('legend', {}, 'Days (optional)'),
+        h('label', {}, 'From ', since),
+        h('label', {}, 'To ', until),
+      ),
+      h(
+        'details',
+        {},
+        h('summary', {}, 'Data types (all)'),
+        h(
+          'div',
+          { class: 'export-types' },
+          boxes.map((b) => h('label', { class: 'check' }, b, titleCase(b.value))),
+        ),
+      ),
+      h('div', { class: 'oura-actions' }, link),
+    ),
+  );
+}
+
+type TypeRow = SyncStatusResponse['dataTypes'][number];
+
+/**
+ * A time series is its samples: "2 documents" would hide 540 heart-rate readings. Documents
+ * are shown for every other type.
+ */
+function storedCell(t: TypeRow): HTMLElement {
+  if (!t.samples) return h('td', { class: 'num' }, t.documents.toLocaleString('en'));
+  const { count, first, last } = t.samples;
+  return h(
+    'td',
+    { class: 'num', 'data-samples': String(count) },
+    `${count.toLocaleString('en')} samples`,
+    first && last
+      ? h(
+          'div',
+          { class: 'muted small' },
+          `${t.documents.toLocaleString('en')} ${t.documents === 1 ? 'day' : 'days'} · ${shortDate(first)} – ${shortDate(last)}`,
+        )
+      : null,
+  );
+}
+
+function shortDate(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+}
+
 export async function renderData(
   main: HTMLElement,
   me: MeResponse,
@@ -234,21 +368,11 @@ export async function renderData(
   const statusEl = h('div', {}, loading());
   const coverageEl = h('div', {}, loading());
   const liveEl = h('div', {}, loading());
-  // A plain download: the browser streams the NDJSON to disk with the session cookie.
-  const exportLink = h(
-    'a',
-    { class: 'btn', id: 'export-data', href: '/api/export', download: true },
-    'Export my data',
-  );
   main.replaceChildren(
-    pageHeader(
-      'Data & sync',
-      'What is stored, what is missing, and syncing with Oura',
-      exportLink,
-      button,
-    ),
+    pageHeader('Data & sync', 'What is stored, what is missing, and syncing with Oura', button),
     ouraCard(me, query),
     card('Sync', progressEl),
+    exportCard(),
     card('Live updates', liveEl),
     card('Coverage, last 12 months', coverageEl),
     statusEl,
@@ -257,7 +381,7 @@ export async function renderData(
   let polling = false;
   const showStatus = async () => {
     const status = await getJson<SyncStatusResponse>('/api/sync/status', signal);
-    progressEl.replaceChildren(progressView(status.job));
+    progressEl.replaceChildren(progressView(status.job, status.runs[0]));
     button.toggleAttribute(
       'disabled',
       status.job?.state === 'running' || status.connection.status === 'none',
@@ -300,7 +424,7 @@ export async function renderData(
                       titleCase(t.dataType),
                       t.lastError ? h('div', { class: 'err small' }, t.lastError) : null,
                     ),
-                    h('td', { class: 'num' }, t.documents.toLocaleString('en')),
+                    storedCell(t),
                     h('td', {}, t.lastDay ?? '–'),
                     h('td', { title: when(t.lastSuccessAt) }, ago(t.lastSuccessAt)),
                   ),

@@ -3,7 +3,7 @@ import { getJson } from '../api.ts';
 import { SERIES } from '../charts/palette.ts';
 import { simpleBars } from '../charts/svgCharts.ts';
 import { h } from '../dom.ts';
-import { fmtDay, fmtDuration, fmtValue, titleCase } from '../format.ts';
+import { fmtDay, fmtDuration, fmtLocalTime, fmtValue, titleCase } from '../format.ts';
 import { navigate } from '../router.ts';
 import {
   card,
@@ -16,6 +16,19 @@ import {
   type RangeValue,
   segmented,
 } from '../ui.ts';
+
+/**
+ * Oura's activity name for people: 'strength_training' or 'strengthTraining' -> 'Strength
+ * training'. The rows and the "By activity" groups both use it, so they always agree.
+ */
+export function activityName(activity: string): string {
+  return titleCase(activity.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+}
+
+/** "18:02" on the workout's own clock (the UTC offset Oura sent with it). */
+export function workoutClock(iso: string): string {
+  return fmtLocalTime(iso.slice(11, 16));
+}
 
 export async function renderWorkouts(
   main: HTMLElement,
@@ -58,7 +71,8 @@ export async function renderWorkouts(
     return;
   }
   const totalMinutes = data.weeks.reduce((s, w) => s + w.minutes, 0);
-  const rows = [...data.workouts].reverse().slice(0, 25);
+  // Every workout of the range, newest first: the groups above count exactly these rows.
+  const rows = [...data.workouts].reverse();
   main.replaceChildren(
     head,
     h(
@@ -94,7 +108,7 @@ export async function renderWorkouts(
             h(
               'li',
               {},
-              h('span', { class: 'wd wide' }, titleCase(a.activity)),
+              h('span', { class: 'wd wide' }, activityName(a.activity)),
               h(
                 'span',
                 { class: 'bar' },
@@ -109,10 +123,16 @@ export async function renderWorkouts(
       ),
     ),
     card(
-      `Recent workouts${data.workouts.length > rows.length ? ` (latest ${rows.length} of ${data.workouts.length})` : ''}`,
+      `All ${rows.length} workouts in this range`,
       h(
         'div',
-        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Recent workouts' },
+        {
+          class: 'table-wrap',
+          id: 'workout-rows',
+          tabindex: '0',
+          role: 'region',
+          'aria-label': 'Workouts in this range',
+        },
         h(
           'table',
           {},
@@ -122,7 +142,7 @@ export async function renderWorkouts(
             h(
               'tr',
               {},
-              h('th', {}, 'Day'),
+              h('th', {}, 'Start'),
               h('th', {}, 'Activity'),
               h('th', {}, 'Intensity'),
               h('th', { class: 'num' }, 'Duration'),
@@ -137,8 +157,25 @@ export async function renderWorkouts(
               h(
                 'tr',
                 {},
-                h('td', {}, fmtDay(w.day, true)),
-                h('td', {}, w.label ?? titleCase(w.activity)),
+                h(
+                  'td',
+                  { class: 'nowrap' },
+                  h(
+                    'time',
+                    { datetime: w.start },
+                    `${fmtDay(w.day, true)}, ${workoutClock(w.start)}`,
+                  ),
+                ),
+                h(
+                  'td',
+                  { 'data-activity': w.activity },
+                  h(
+                    'a',
+                    { href: `/workouts/${encodeURIComponent(w.id)}` },
+                    activityName(w.activity),
+                  ),
+                  w.label ? h('div', { class: 'muted small' }, w.label) : null,
+                ),
                 h(
                   'td',
                   {},
