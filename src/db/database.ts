@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
+import { startEmbeddedServer } from './embedded/server.ts';
 import type { Database } from './schema.ts';
 
 /** The one seam to PostgreSQL: every repository function takes a `Db` (or a transaction). */
@@ -11,11 +10,10 @@ export type Db = Kysely<Database>;
 
 export interface OpenDatabase {
   readonly db: Db;
+  /** 'embedded': the server Snowtorch runs in its data directory; 'postgres': one configured. */
   readonly kind: DatabaseConfig['kind'];
-  /** Present for PGlite: the embedded instance (for dumpDataDir in tests, COPY in bulk loads). */
-  readonly pglite?: PGlite;
-  /** Present for PostgreSQL: the pool (for COPY in bulk loads). */
-  readonly pool?: pg.Pool;
+  /** The pool behind `db` (for COPY in bulk loads). */
+  readonly pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -28,62 +26,50 @@ const OID_DATE = 1082;
 const identity = (v: string) => v;
 const toNumber = (v: string) => Number(v);
 
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === OID_INT8 || oid === OID_NUMERIC) return toNumber;
+    if (oid === OID_DATE) return identity;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
 export interface OpenOptions {
-  /** PGlite only: start from a dumped data directory (tests start from a migrated snapshot). */
-  loadDataDir?: Blob | File;
-  /** PostgreSQL only: pool size (default 10). */
+  /** Pool size (default 10). */
   poolSize?: number;
 }
 
+/**
+ * Connect to the configured PostgreSQL. For the embedded one, the server in the data directory
+ * is started first unless another Snowtorch process already runs it.
+ */
 export async function openDatabase(
   config: DatabaseConfig,
   options: OpenOptions = {},
 ): Promise<OpenDatabase> {
-  if (config.kind === 'pglite') {
-    const inMemory = config.dataDir.startsWith('memory://');
-    if (!inMemory) await mkdir(config.dataDir, { recursive: true });
-    const pglite = await PGlite.create(inMemory ? undefined : config.dataDir, {
-      parsers: { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: identity },
-      // PGlite's default 128 MB buffer pool is most of its resident memory; one embedded user's
-      // working set (a few years of nights) fits in far less.
-      postgresqlconf: ['shared_buffers=32MB'],
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-    return {
-      db,
-      kind: 'pglite',
-      pglite,
-      async close() {
-        await db.destroy();
-        if (!pglite.closed) await pglite.close();
-      },
-    };
-  }
-  const pool = new pg.Pool({
-    connectionString: config.connectionString,
-    max: options.poolSize ?? 10,
-    ssl:
-      config.ssl === false
-        ? false
-        : {
-            rejectUnauthorized: config.ssl.rejectUnauthorized,
-            ...(config.ssl.caFile ? { ca: readFileSync(config.ssl.caFile, 'utf8') } : {}),
-          },
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === OID_INT8 || oid === OID_NUMERIC) return toNumber;
-        if (oid === OID_DATE) return identity;
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
+  const max = options.poolSize ?? 10;
+  const poolConfig: pg.PoolConfig =
+    config.kind === 'embedded'
+      ? { ...(await startEmbeddedServer(config.dataDir)), max, types }
+      : {
+          connectionString: config.connectionString,
+          max,
+          types,
+          ssl:
+            config.ssl === false
+              ? false
+              : {
+                  rejectUnauthorized: config.ssl.rejectUnauthorized,
+                  ...(config.ssl.caFile ? { ca: readFileSync(config.ssl.caFile, 'utf8') } : {}),
+                },
+        };
+  const pool = new pg.Pool(poolConfig);
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    kind: 'postgres',
+    kind: config.kind,
     pool,
     async close() {
       await db.destroy();

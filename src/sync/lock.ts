@@ -11,14 +11,12 @@ const LOCK_RETRY_MS = 250;
 const heldInProcess = new WeakMap<Db, Set<number>>();
 
 /**
- * Serialise sync runs of one user. Within a process a set suffices (PGlite is single-process).
- * On PostgreSQL a session advisory lock, held on a dedicated connection for the whole run, also
- * excludes other processes; the server drops it when its holder dies, which is what lets the
+ * Serialise sync runs of one user. Within a process a set answers at once; a session advisory
+ * lock, held on a dedicated connection for the whole run, also excludes other processes; the server drops it when its holder dies, which is what lets the
  * next run mark a dead process's run 'interrupted'.
  */
 export async function withUserSyncLock<T>(
   db: Db,
-  dbKind: 'pglite' | 'postgres',
   userId: number,
   fn: () => Promise<T>,
 ): Promise<T> {
@@ -30,7 +28,6 @@ export async function withUserSyncLock<T>(
   if (held.has(userId)) throw new SyncAlreadyRunningError(userId);
   held.add(userId);
   try {
-    if (dbKind === 'pglite') return await fn();
     return await db.connection().execute(async (conn) => {
       // A holder that was just killed keeps the lock until its backend notices the closed
       // socket, which takes a moment: try for a few seconds before calling it a live run.

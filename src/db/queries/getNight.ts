@@ -106,7 +106,7 @@ export function toPeriodView(row: PeriodRow): SleepPeriodView {
  */
 export async function getNight(db: Db, userId: number, day: string): Promise<NightResponse> {
   const windowStart = addDays(day, -COMPARE_WINDOW_DAYS);
-  // Six statements: PGlite runs them one at a time, so each round trip counts.
+  // Six statements, sent at once: each round trip counts.
   const [night, naps, sleepDays, readinessDays, neighbours, history] = await Promise.all([
     db
       .selectFrom('sleep_night')
