@@ -1,15 +1,18 @@
 import { inject } from 'vitest';
 
 /**
- * Which PostgreSQL the suite runs on: 'embedded' (default) is a throwaway server from the
- * embedded binaries that globalSetup starts for the run; 'postgres' is a server given by
- * SNOWTORCH_TEST_PG_URL (or SNOWTORCH_TEST_DB=postgres for the one on 127.0.0.1:5432).
+ * Which PostgreSQL the suite runs on: 'embedded' is a throwaway server from the embedded
+ * binaries that globalSetup starts for the run; 'postgres' is the server SNOWTORCH_TEST_PG_URL
+ * names (default 127.0.0.1:5432). SNOWTORCH_TEST_DB=embedded|postgres chooses; unset, a
+ * SNOWTORCH_TEST_PG_URL means that server, otherwise the embedded one.
  */
 export function testDatabaseKind(): 'embedded' | 'postgres' {
-  if (process.env.SNOWTORCH_TEST_PG_URL?.trim()) return 'postgres';
   const v = process.env.SNOWTORCH_TEST_DB?.trim().toLowerCase();
   if (v === 'postgres' || v === 'postgresql' || v === 'pg') return 'postgres';
-  if (v === undefined || v === '' || v === 'embedded') return 'embedded';
+  if (v === 'embedded') return 'embedded';
+  if (v === undefined || v === '') {
+    return process.env.SNOWTORCH_TEST_PG_URL?.trim() ? 'postgres' : 'embedded';
+  }
   throw new Error(`SNOWTORCH_TEST_DB must be "embedded" or "postgres", got "${v}"`);
 }
 
