@@ -525,7 +525,7 @@ export async function runDashboardBench(): Promise<string> {
     '',
     `\`snowtorch serve\` plus the embedded PostgreSQL, through the page loads and the load test (sampled every 250 ms: serve's RSS + the PSS of every server process): **${fmt(memory.peakTotal)} MB** at the peak (target under 200 MB).`,
     `Of that, \`serve\` alone peaked at ${fmt(rss.peak)} MB RSS (${fmt(rss.current)} MB at the end); the server processes peaked at ${fmt(memory.peakPostgres)} MB PSS (${fmt(memory.postgresNow)} MB once idle).`,
-    'PSS counts shared memory (the 32 MB buffer pool, the binaries) once across the processes, which',
+    'PSS counts shared memory (the 16 MB buffer pool, the binaries) once across the processes, which',
     'is what they cost the machine; their RSS figures would count it once per process.',
   );
   return lines.join('\n');

@@ -35,9 +35,16 @@ const types = {
 };
 
 export interface OpenOptions {
-  /** Pool size (default 10). */
+  /** Pool size (default 10; 5 on the embedded server). */
   poolSize?: number;
 }
+
+/**
+ * Each connection is a server process of a few MB on the embedded server, which shares a small
+ * machine with `serve`: five cover a household's dashboard (a night view sends six statements at
+ * once) plus a sync.
+ */
+const EMBEDDED_POOL_SIZE = 5;
 
 /**
  * Connect to the configured PostgreSQL. For the embedded one, the server in the data directory
@@ -47,7 +54,7 @@ export async function openDatabase(
   config: DatabaseConfig,
   options: OpenOptions = {},
 ): Promise<OpenDatabase> {
-  const max = options.poolSize ?? 10;
+  const max = options.poolSize ?? (config.kind === 'embedded' ? EMBEDDED_POOL_SIZE : 10);
   const poolConfig: pg.PoolConfig =
     config.kind === 'embedded'
       ? { ...(await startEmbeddedServer(config.dataDir)), max, types }

@@ -8,11 +8,12 @@ export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
   // No TCP at all: clients come through the socket in the data directory (see server.ts).
   listen_addresses: "''",
   unix_socket_permissions: '0700',
-  // serve (pool of 10) + a sync and a few CLI commands beside it, with room to spare; each
+  // serve (pool of 5) + a sync and a few CLI commands beside it, with room to spare; each
   // slot costs shared memory whether used or not.
-  max_connections: '40',
-  // Default 128 MB: resident once touched, counted against the machine even when idle.
-  shared_buffers: '32MB',
+  max_connections: '30',
+  // Default 128 MB: resident once touched, counted against the machine even when idle. Five
+  // years of one person's data is ~100 MB on disk; the OS page cache holds what does not fit.
+  shared_buffers: '16MB',
   // Per sort/hash node; the dashboard's largest sort (five years of daily rows) fits easily.
   work_mem: '4MB',
   maintenance_work_mem: '32MB',
