@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,7 +103,7 @@ afterAll(async () => {
     }
   }
   children = [];
-  for (const name of ['shared', 'serve', 'stop']) {
+  for (const name of ['shared', 'serve', 'stop', 'stale-lock']) {
     await stopEmbeddedServer(join(root, name)).catch(() => {});
   }
   await rm(root, { recursive: true, force: true });
@@ -171,6 +171,17 @@ describe('the embedded PostgreSQL', () => {
     expect(stopped.stdout).toContain('is stopped');
     expect((await snowtorch(env, ['users', 'list', '--json'])).stdout).toBe('[]\n');
     expect((await embeddedServerStatus(dir)).running).toBe(true);
+  });
+
+  it('takes over the start-up lock of a process that died holding it', async () => {
+    const { dir } = await dataDir('stale-lock');
+    const dead = spawn(process.execPath, ['-e', '']);
+    await once(dead, 'exit');
+    await writeFile(join(dir, 'postgres.lock'), `${dead.pid}\n`);
+    const connection = await startEmbeddedServer(dir);
+    expect(connection.host).toBe(join(dir, 'postgres'));
+    expect((await embeddedServerStatus(dir)).running).toBe(true);
+    await expect(stat(join(dir, 'postgres.lock'))).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses a data directory from the PGlite era and says how to start over', async () => {
