@@ -24,11 +24,13 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 WORKDIR /app
 
-# Production dependencies only: what `snowtorch serve` needs.
+# Production dependencies only: what `snowtorch serve` needs. The image always talks to a
+# PostgreSQL server (compose's or a managed one), so the embedded PostgreSQL binaries (optional
+# dependencies, ~60 MB) stay out.
 FROM base AS deps
 ARG NODE_EXTRA_CA_CERTS=""
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier \
   && npm cache clean --force
 
 # The dashboard: a static Vite build (dev dependencies are needed here, and only here). Its output
@@ -51,8 +53,8 @@ ENV NODE_ENV=production \
     SNOWTORCH_PORT=3000 \
     SNOWTORCH_ALLOW_REMOTE=true \
     SNOWTORCH_DATA_DIR=/data
-# Code stays root-owned and read-only to the app user; only /data (embedded database, when no
-# PostgreSQL is configured) is writable.
+# Code stays root-owned and read-only to the app user; only /data (SNOWTORCH_DATA_DIR) is
+# writable.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=web /app/web/dist ./web/dist
 COPY package.json ./

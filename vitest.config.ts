@@ -6,7 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Most test time is spent waiting on PostgreSQL, child processes and Chromium, not on this
+    // process's CPU: more files than cores in flight keep both cores busy.
+    maxWorkers: 3,
     globalSetup: ['test/support/globalSetup.ts'],
   },
 });

@@ -33,7 +33,7 @@ function heartRateWindows(days: number): Record<string, unknown>[][] {
 }
 
 export async function runIngestBench(
-  kinds: DbKind[] = ['pglite', 'postgres'],
+  kinds: DbKind[] = ['embedded', 'postgres'],
   days = 3 * 365,
 ): Promise<IngestBenchRow[]> {
   const windows = heartRateWindows(days);

@@ -1,27 +1,33 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DatabaseConfig } from '../src/config/env.ts';
+import { stopEmbeddedServer } from '../src/db/embedded/server.ts';
 
 /** Base URL of the PostgreSQL server benchmarks create throwaway databases on. */
 export const PG_BASE_URL =
   process.env.SNOWTORCH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export type DbKind = 'pglite' | 'postgres';
+export type DbKind = 'embedded' | 'postgres';
 
 /** A fresh, empty database of the given kind; `drop()` removes it. */
 export async function scratchDatabase(
   kind: DbKind,
   label: string,
 ): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
-  if (kind === 'pglite') {
+  if (kind === 'embedded') {
     const dir = await mkdtemp(join(tmpdir(), `snowtorch-bench-${label}-`));
+    // Under root the server runs as `postgres`, which must be able to pass through.
+    await chmod(dir, 0o755);
     return {
-      config: { kind: 'pglite', dataDir: dir },
-      drop: () => rm(dir, { recursive: true, force: true }),
+      config: { kind: 'embedded', dataDir: dir },
+      async drop() {
+        await stopEmbeddedServer(dir);
+        await rm(dir, { recursive: true, force: true });
+      },
     };
   }
   const name = `snowtorch_bench_${label}_${process.pid}`.replace(/[^a-z0-9_]/g, '_');

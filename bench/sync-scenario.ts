@@ -1,6 +1,6 @@
 /**
  * One sync benchmark scenario, in its own process so its peak RSS is the sync's alone:
- *   node bench/sync-scenario.ts --sim URL --db pglite|postgres
+ *   node bench/sync-scenario.ts --sim URL --db embedded|postgres
  * Connects user "demo" through the real OAuth code flow, runs a full first sync (all routes) and
  * prints one JSON line: wall time, documents, client requests, peak RSS.
  */
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: { sim: { type: 'string' }, db: { type: 'string' } },
 });
 const simUrl = values.sim ?? '';
-const kind = (values.db ?? 'pglite') as DbKind;
+const kind = (values.db ?? 'embedded') as DbKind;
 
 const scratch = await scratchDatabase(kind, 'sync');
 const config = loadConfig({

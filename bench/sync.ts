@@ -1,6 +1,6 @@
 /**
  * Full-sync benchmark: 3 years of one simulated user, all routes, from a simulator in its own
- * process, at 0 ms and 50 ms response latency, into PGlite and PostgreSQL.
+ * process, at 0 ms and 50 ms response latency, into the embedded PostgreSQL and PostgreSQL 15.
  * Targets: 50 ms on PostgreSQL under 30 s; requests within 10% of the minimum; peak RSS on
  * PostgreSQL under 300 MB.
  */
@@ -58,7 +58,7 @@ export function minimumRequests(days: number): number {
 }
 
 export async function runSyncBench(
-  kinds: DbKind[] = ['pglite', 'postgres'],
+  kinds: DbKind[] = ['embedded', 'postgres'],
   latencies: number[] = [0, 50],
 ): Promise<SyncBenchRow[]> {
   const minimum = minimumRequests(SYNC_DAYS);

@@ -276,10 +276,11 @@ describe('Connect Oura in the browser flow', () => {
   });
 
   it('marks a revoked grant "reconnect needed"', async () => {
-    const user = (await alex.get<MeResponse>('/api/me')).user;
     h.sim.revokeUser('alex');
-    await h.sync(user?.id ?? 0).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 10_100)); // the overview cache's TTL
+    // "Sync now" from the dashboard: the app sees the refused refresh as soon as the run ends.
+    const started = await alex.inject({ method: 'POST', url: '/api/sync' });
+    expect(started.statusCode, started.body).toBeLessThan(300);
+    await waitForSync(alex);
     const me = await alex.get<MeResponse>('/api/me');
     expect(me.connection.status).toBe('reconnect_needed');
     // Reconnecting restores it.

@@ -14,9 +14,9 @@ function issuesOf(env: Record<string, string>): { variable: string; message: str
 }
 
 describe('configuration from the environment', () => {
-  it('defaults to embedded PGlite in ./data and loopback on port 3000', () => {
+  it('defaults to the embedded PostgreSQL in ./data and loopback on port 3000', () => {
     const config = loadConfig({});
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: './data' });
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, allowRemote: false });
     expect(config.oura.apiBaseUrl).toBe('https://api.ouraring.com');
     expect(config.oura.tokenUrl).toBe('https://api.ouraring.com/oauth/token');

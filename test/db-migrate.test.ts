@@ -13,26 +13,14 @@ import {
   openTestDatabase,
   testPostgresUrl,
 } from './support/db.ts';
-import { testDatabaseKind } from './support/testDatabaseKind.ts';
 
 const ALL = Object.keys(MIGRATIONS);
-const onPostgres = testDatabaseKind() === 'postgres';
 
 const migrator = (database: OpenDatabase) =>
   new Migrator({ db: database.db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
 
-/**
- * A database with none of our tables. PostgreSQL: a new database. PGlite: `fresh` runs initdb
- * (seconds); otherwise the migrated snapshot is rolled back, which is as empty but quicker.
- */
-async function openEmptyDatabase(fresh = false): Promise<OpenDatabase> {
-  if (!onPostgres && fresh) return openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-  if (!onPostgres) {
-    const database = await openTestDatabase();
-    const { error } = await migrator(database).migrateTo(NO_MIGRATIONS);
-    if (error) throw error;
-    return database;
-  }
+/** A database with none of our tables: a new database on the test server. */
+async function openEmptyDatabase(): Promise<OpenDatabase> {
   const name = await createPostgresTestDatabase();
   const database = await openDatabase({
     kind: 'postgres',
@@ -58,7 +46,7 @@ async function tableNames(database: OpenDatabase): Promise<string[]> {
 describe('migrateToLatest', () => {
   let empty: OpenDatabase;
   beforeAll(async () => {
-    empty = await openEmptyDatabase(true);
+    empty = await openEmptyDatabase();
   });
   afterAll(async () => {
     await empty?.close();
@@ -141,24 +129,21 @@ describe('migrateToLatest failures and concurrency', () => {
   });
 
   it('lets two processes start at once: one applies everything, the other nothing', async () => {
-    // On PostgreSQL the two processes are two pools on one new database; PGlite has a single
-    // connection, so there the two calls share it.
-    const name = onPostgres ? await createPostgresTestDatabase() : undefined;
+    // The two processes are two pools on one new database.
+    const name = await createPostgresTestDatabase();
     const open = () =>
-      name
-        ? openDatabase({ kind: 'postgres', connectionString: testPostgresUrl(name), ssl: false })
-        : openEmptyDatabase();
+      openDatabase({ kind: 'postgres', connectionString: testPostgresUrl(name), ssl: false });
     const first = await open();
-    const second = name ? await open() : first;
+    const second = await open();
     try {
       const results = await Promise.all([migrateToLatest(first.db), migrateToLatest(second.db)]);
       const applied = results.map((r) => r.applied).sort((a, b) => b.length - a.length);
       expect(applied).toEqual([ALL, []]);
       expect(await migrateToLatest(second.db)).toEqual({ applied: [] });
     } finally {
-      if (second !== first) await second.close();
+      await second.close();
       await first.close();
-      if (name) await dropPostgresTestDatabase(name);
+      await dropPostgresTestDatabase(name);
     }
   });
 

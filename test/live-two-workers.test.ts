@@ -6,7 +6,6 @@ import type { User } from '../src/db/users.ts';
 import { enqueueJob } from '../src/sync/jobs.ts';
 import { testPostgresUrl } from './support/db.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
-import { testDatabaseKind } from './support/testDatabaseKind.ts';
 
 const WORKER = fileURLToPath(new URL('./support/schedulerWorker.ts', import.meta.url));
 const USERS = 4;
@@ -43,8 +42,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-// Two processes cannot share a PGlite database (it is single-connection): PostgreSQL only.
-describe.skipIf(testDatabaseKind() !== 'postgres')('two scheduler processes, one database', () => {
+describe('two scheduler processes, one database', () => {
   let h: SyncHarness;
   const users: User[] = [];
   const children: ChildProcess[] = [];

@@ -21,7 +21,7 @@ import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
  * The dashboard API against data synced by the real engine from the simulator, on the test
- * database (PGlite, or PostgreSQL with SNOWTORCH_TEST_DB=postgres). Expected values come from
+ * database (see test/support/testDatabaseKind.ts). Expected values come from
  * the simulator's own documents.
  */
 

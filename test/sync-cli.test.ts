@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeFor, parseSyncArgs } from '../src/cli/commands/sync.ts';
 import { createProgressDisplay, formatProgressLine } from '../src/cli/progress.ts';
+import { stopEmbeddedServer } from '../src/db/embedded/server.ts';
 import { DATA_TYPES } from '../src/oura/routes.ts';
 
 const BIN = fileURLToPath(new URL('../bin/snowtorch.js', import.meta.url));
@@ -133,11 +134,16 @@ describe('progress display', () => {
 describe('snowtorch demo and status', () => {
   let dir = '';
   afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (!dir) return;
+    // The demo's embedded PostgreSQL keeps running by design until stopped.
+    await stopEmbeddedServer(dir);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('loads the simulated history, then a re-run changes nothing, and status shows it', async () => {
     dir = await mkdtemp(join(tmpdir(), 'snowtorch-demo-'));
+    // Under root the embedded server runs as `postgres`, which must be able to pass through.
+    await chmod(dir, 0o755);
     const env = { SNOWTORCH_DATA_DIR: dir };
     const first = await cli(['demo', '--days', '45', '--no-serve'], env);
     expect(first.code, first.stderr).toBe(0);

@@ -21,8 +21,8 @@ import {
 
 /**
  * Crash safety: a sync in another process is killed with SIGKILL part-way; the next run must
- * leave the database exactly as if nothing had happened. PGlite is single-process, so this
- * always runs on the PostgreSQL server (a throwaway database).
+ * leave the database exactly as if nothing had happened (on a throwaway database the two
+ * processes share).
  */
 
 const CHILD = fileURLToPath(new URL('./support/syncChild.ts', import.meta.url));

@@ -54,8 +54,7 @@ db=snowtorch_image_smoke
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
 
 cleanup() {
-  podman rm -f -t 0 "$name" "$name-sim" "$name-pglite" "$name-pglite2" >/dev/null 2>&1
-  podman volume rm -f "$name-data" >/dev/null 2>&1
+  podman rm -f -t 0 "$name" "$name-sim" "$name-nodb" >/dev/null 2>&1
   psql -d postgres -qc "drop database if exists $db" >/dev/null 2>&1
   rm -rf "$T"
 }
@@ -208,21 +207,12 @@ else
 fi
 podman rm -f -t 5 "$name-sim" >/dev/null 2>&1
 
-# 5. No database configured: the embedded one, on a volume at /data.
-podman volume create "$name-data" >/dev/null
-run_app "$name-pglite" -v "$name-data:/data" || not_ok "the embedded-database container starts"
-if wait_ready 120; then ok "embedded database on the /data volume: ready"; else
-  not_ok "embedded database on the /data volume: ready"
-  podman logs "$name-pglite" 2>&1 | tail -20 | sed 's/^/    /'
-fi
-check "embedded database files are written by uid 1000 under /data" \
-  bash -c "podman exec '$name-pglite' sh -c 'test -n \"\$(find /data -mindepth 1 -user 1000 | head -1)\"'"
-podman stop -t 10 "$name-pglite" >/dev/null
-check "embedded database: clean exit on stop (code 0)" \
-  test "$(podman inspect --format '{{.State.ExitCode}}' "$name-pglite")" = 0
-run_app "$name-pglite2" -v "$name-data:/data"
-check "embedded database: a new container on the same volume is ready" wait_ready 120
-check "embedded database: the new container applied no migration (data survived)" \
-  bash -c "! podman logs '$name-pglite2' 2>&1 | grep -q 'migrations applied'"
-podman stop -t 10 "$name-pglite2" >/dev/null
+# 5. No database configured: the image ships no embedded PostgreSQL (it runs beside the compose
+# or a managed one), so serve stops at once and says which variables to set.
+podman run --name "$name-nodb" --network host --health-interval=disable \
+  -e SNOWTORCH_HOST=127.0.0.1 -e SNOWTORCH_PORT="$port" "$image" >"$T/nodb.log" 2>&1
+nodb_code=$?
+check "no database configured: serve exits with an error (code $nodb_code)" test "$nodb_code" -ne 0
+check "no database configured: the message names DATABASE_URL" grep -q DATABASE_URL "$T/nodb.log"
+check "no database configured: no stack trace" bash -c "! grep -qE '^\s+at ' '$T/nodb.log'"
 finish

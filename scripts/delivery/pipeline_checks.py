@@ -93,8 +93,8 @@ for name, job in jobs.items():
             check(f"github: job {name} uses only first-party actions ({step['uses']})", step["uses"].startswith("actions/"))
 t = jobs.get("test", {})
 check("github: test job may only read the repository", t.get("permissions") == {"contents": "read"})
-check("github: tests run on PGlite and on PostgreSQL",
-      sorted(t.get("strategy", {}).get("matrix", {}).get("database", [])) == ["pglite", "postgres"])
+check("github: tests run on the embedded PostgreSQL and on a PostgreSQL server",
+      sorted(t.get("strategy", {}).get("matrix", {}).get("database", [])) == ["embedded", "postgres"])
 check("github: test job has a PostgreSQL service", "postgres" in (t.get("services") or {}))
 truns = "\n".join(s.get("run", "") for s in t.get("steps", []))
 for cmd in ("npm ci", "npm run typecheck", "npm run lint", "npm test", "npm run test:pg"):

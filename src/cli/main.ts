@@ -9,7 +9,7 @@ const COMMANDS: Record<
   { summary: string; load: () => Promise<(argv: string[]) => Promise<void>> }
 > = {
   demo: {
-    summary: 'Run the demo: Oura simulator + sync into the embedded database + dashboard',
+    summary: 'Run the demo: Oura simulator + sync into the embedded PostgreSQL + dashboard',
     load: async () => (await import('./commands/demo.ts')).runDemoCommand,
   },
   serve: {
@@ -64,6 +64,10 @@ const COMMANDS: Record<
     summary: 'Dashboard accounts: list, create, reset-password, delete, login-link',
     load: async () => (await import('./commands/users.ts')).runUsersCommand,
   },
+  db: {
+    summary: 'The embedded PostgreSQL in SNOWTORCH_DATA_DIR: status, start, stop',
+    load: async () => (await import('./commands/db.ts')).runDbCommand,
+  },
   'rotate-key': {
     summary: 'Re-encrypt the stored Oura tokens with a new SNOWTORCH_SECRET_KEY',
     load: async () => (await import('./commands/rotateKey.ts')).runRotateKeyCommand,
@@ -109,7 +113,10 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`snowtorch: ${error.message}\n`);
-  } else if (error instanceof Error && error.name === 'UsageError') {
+  } else if (
+    error instanceof Error &&
+    (error.name === 'UsageError' || error.name === 'EmbeddedDatabaseError')
+  ) {
     process.stderr.write(`snowtorch: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 
 export type DatabaseConfig =
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  /** Snowtorch's own PostgreSQL server in the data directory (src/db/embedded/server.ts). */
+  | { readonly kind: 'embedded'; readonly dataDir: string }
   | {
       readonly kind: 'postgres';
       readonly connectionString: string;
@@ -240,7 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           };
     database = { kind: 'postgres', connectionString, ssl };
   } else {
-    database = { kind: 'pglite', dataDir: `${e.SNOWTORCH_DATA_DIR}/pglite` };
+    database = { kind: 'embedded', dataDir: e.SNOWTORCH_DATA_DIR };
   }
 
   if (issues.length) throw new ConfigError(issues);

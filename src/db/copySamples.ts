@@ -22,26 +22,12 @@ export async function copyHeartRateSamples(
   }
   const text = lines.join('');
   const statement = 'COPY heart_rate_sample (user_id, ts, bpm, source) FROM STDIN';
-  if (open.pglite) {
-    // PGlite reads COPY input from a Blob passed as the pseudo-file /dev/blob.
-    const result = await open.pglite.query(
-      "COPY heart_rate_sample (user_id, ts, bpm, source) FROM '/dev/blob'",
-      [],
-      { blob: new Blob([text]) },
-    );
-    return result.affectedRows ?? rows.length;
+  const client = await open.pool.connect();
+  try {
+    return await copyFromStdin(client, statement, Buffer.from(text));
+  } finally {
+    client.release();
   }
-  if (open.pool) {
-    const client = await open.pool.connect();
-    try {
-      return await copyFromStdin(client, statement, Buffer.from(text));
-    } finally {
-      client.release();
-    }
-  }
-  throw new TypeError(
-    'copyHeartRateSamples: the database has neither a PGlite instance nor a pool',
-  );
 }
 
 /** COPY text format: backslash, tab, newline and carriage return are escaped. */

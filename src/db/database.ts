@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
+import { startEmbeddedServer } from './embedded/server.ts';
 import type { Database } from './schema.ts';
 
 /** The one seam to PostgreSQL: every repository function takes a `Db` (or a transaction). */
@@ -11,11 +10,10 @@ export type Db = Kysely<Database>;
 
 export interface OpenDatabase {
   readonly db: Db;
+  /** 'embedded': the server Snowtorch runs in its data directory; 'postgres': one configured. */
   readonly kind: DatabaseConfig['kind'];
-  /** Present for PGlite: the embedded instance (for dumpDataDir in tests, COPY in bulk loads). */
-  readonly pglite?: PGlite;
-  /** Present for PostgreSQL: the pool (for COPY in bulk loads). */
-  readonly pool?: pg.Pool;
+  /** The pool behind `db` (for COPY in bulk loads). */
+  readonly pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -28,64 +26,63 @@ const OID_DATE = 1082;
 const identity = (v: string) => v;
 const toNumber = (v: string) => Number(v);
 
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === OID_INT8 || oid === OID_NUMERIC) return toNumber;
+    if (oid === OID_DATE) return identity;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
 export interface OpenOptions {
-  /** PGlite only: start from a dumped data directory (tests start from a migrated snapshot). */
-  loadDataDir?: Blob | File;
-  /** PostgreSQL only: pool size (default 10). */
+  /** Pool size (default 10; 5 on the embedded server). */
   poolSize?: number;
   /**
-   * PostgreSQL only: every statement on this pool is cancelled after this many ms (SQLSTATE
-   * 57014). `serve` gives the dashboard its own pool with the request budget, so a slow query
-   * stops when its request gives up. PGlite runs in-process, one statement at a time: there the
-   * request budget alone applies.
+   * Every statement on this pool is cancelled after this many ms (SQLSTATE 57014). `serve` gives
+   * the dashboard its own pool with the request budget, so a slow query stops when its request
+   * gives up.
    */
   statementTimeoutMs?: number;
 }
 
+/**
+ * Each connection is a server process of a few MB on the embedded server, which shares a small
+ * machine with `serve`: five cover a household's dashboard (a night view sends six statements at
+ * once) plus a sync.
+ */
+const EMBEDDED_POOL_SIZE = 5;
+
+/**
+ * Connect to the configured PostgreSQL. For the embedded one, the server in the data directory
+ * is started first unless another Snowtorch process already runs it.
+ */
 export async function openDatabase(
   config: DatabaseConfig,
   options: OpenOptions = {},
 ): Promise<OpenDatabase> {
-  if (config.kind === 'pglite') {
-    const inMemory = config.dataDir.startsWith('memory://');
-    if (!inMemory) await mkdir(config.dataDir, { recursive: true });
-    const pglite = await PGlite.create(inMemory ? undefined : config.dataDir, {
-      parsers: { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: identity },
-      // PGlite's default 128 MB buffer pool is most of its resident memory; one embedded user's
-      // working set (a few years of nights) fits in far less.
-      postgresqlconf: ['shared_buffers=32MB'],
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-    return {
-      db,
-      kind: 'pglite',
-      pglite,
-      async close() {
-        await db.destroy();
-        if (!pglite.closed) await pglite.close();
-      },
-    };
-  }
-  const pool = new pg.Pool({
-    connectionString: config.connectionString,
-    max: options.poolSize ?? 10,
-    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-    ssl:
-      config.ssl === false
-        ? false
-        : {
-            rejectUnauthorized: config.ssl.rejectUnauthorized,
-            ...(config.ssl.caFile ? { ca: readFileSync(config.ssl.caFile, 'utf8') } : {}),
-          },
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === OID_INT8 || oid === OID_NUMERIC) return toNumber;
-        if (oid === OID_DATE) return identity;
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
+  const max = options.poolSize ?? (config.kind === 'embedded' ? EMBEDDED_POOL_SIZE : 10);
+  const poolConfig: pg.PoolConfig =
+    config.kind === 'embedded'
+      ? {
+          ...(await startEmbeddedServer(config.dataDir)),
+          max,
+          types,
+          ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+        }
+      : {
+          connectionString: config.connectionString,
+          max,
+          types,
+          ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+          ssl:
+            config.ssl === false
+              ? false
+              : {
+                  rejectUnauthorized: config.ssl.rejectUnauthorized,
+                  ...(config.ssl.caFile ? { ca: readFileSync(config.ssl.caFile, 'utf8') } : {}),
+                },
+        };
+  const pool = new pg.Pool(poolConfig);
   // A connection's network error (server restart, failover, pg_terminate_backend,
   // idle_session_timeout) must never crash the process: an idle client's reaches the pool, a
   // checked-out client's (a transaction, the sync lock's session) reaches its own listener. The
@@ -98,7 +95,7 @@ export async function openDatabase(
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    kind: 'postgres',
+    kind: config.kind,
     pool,
     async close() {
       await db.destroy();

@@ -8,8 +8,8 @@ import { chunk } from './rows.ts';
 /**
  * The two time series (`heartrate`, `ring_battery_level`): row parsing and the bulk SQL for
  * their sample tables. Inserts pass whole columns as arrays to `unnest`, one statement per
- * 50,000 samples, which keeps ingest close to COPY speed while staying plain SQL that both
- * PostgreSQL and PGlite run inside the caller's transaction.
+ * 50,000 samples, which keeps ingest close to COPY speed while staying plain SQL that runs
+ * inside the caller's transaction.
  */
 
 export interface Point {

@@ -27,8 +27,8 @@ function keyOf(request: FastifyRequest): string | null {
  * A small cache of dashboard GET answers, keyed by user and URL. Stored data only changes when a sync
  * writes it, so an answer stays right until then: a sync in this process clears the cache when it
  * finishes (and bypasses it while running); one in another process (CLI or scheduler on
- * PostgreSQL) shows within TTL_MS. On PGlite, which runs one statement at a time, this is what
- * keeps page navigation and concurrent viewers fast.
+ * PostgreSQL) shows within TTL_MS. On a small machine this is what keeps page navigation and
+ * concurrent viewers fast.
  */
 export function registerResponseCache(app: FastifyInstance, opts: { bypass: () => boolean }) {
   const cache = new Map<string, { at: number; body: string }>();

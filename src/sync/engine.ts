@@ -79,9 +79,7 @@ export async function syncUser(ctx: SyncContext, opts: SyncOptions): Promise<Syn
     );
   }
   const types = fetchOrder(opts.types?.length ? [...new Set(opts.types)] : [...DATA_TYPES]);
-  return withUserSyncLock(ctx.db, ctx.dbKind, opts.userId, () =>
-    runLocked(ctx, opts, types, now, today),
-  );
+  return withUserSyncLock(ctx.db, opts.userId, () => runLocked(ctx, opts, types, now, today));
 }
 
 async function runLocked(

@@ -21,10 +21,9 @@ const unrecordedLosses = new WeakMap<Db, Map<number, { afterRunId: number; messa
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Serialise sync runs of one user. Within a process a set suffices (PGlite is single-process).
- * On PostgreSQL a session advisory lock, held on a dedicated connection for the whole run, also
- * excludes other processes; the server drops it when its holder dies, which is what lets the
- * next run mark a dead process's run 'interrupted'.
+ * Serialise sync runs of one user. Within a process a set answers at once; a session advisory
+ * lock, held on a dedicated connection for the whole run, also excludes other processes; the
+ * server drops it when its holder dies, which is what lets the next run mark a dead process's run 'interrupted'.
  *
  * If that session ends during the run (the server restarted, the backend was terminated), the
  * lock went with it: the run is marked failed with the reason and SyncConnectionLostError is
@@ -32,7 +31,6 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
  */
 export async function withUserSyncLock<T>(
   db: Db,
-  dbKind: 'pglite' | 'postgres',
   userId: number,
   fn: () => Promise<T>,
 ): Promise<T> {
@@ -44,7 +42,6 @@ export async function withUserSyncLock<T>(
   if (held.has(userId)) throw new SyncAlreadyRunningError(userId);
   held.add(userId);
   try {
-    if (dbKind === 'pglite') return await fn();
     return await db.connection().execute(async (conn) => {
       // A holder that was just killed keeps the lock until its backend notices the closed
       // socket, which takes a moment: try for a few seconds before calling it a live run.

@@ -6,11 +6,8 @@ import type { DataType } from '../oura/routes.ts';
 /** What the engine needs from its surroundings. */
 export interface SyncContext {
   readonly db: Db;
-  /**
-   * 'pglite' is single-process, so a per-process lock suffices; 'postgres' is shared by
-   * processes, so runs of one user are serialised with an advisory lock.
-   */
-  readonly dbKind: 'pglite' | 'postgres';
+  /** Which PostgreSQL: the embedded server in the data directory, or a configured one. */
+  readonly dbKind: 'embedded' | 'postgres';
   /** An Oura client authorised as the user (tokens from the database). */
   clientFor(userId: number): OuraClient | Promise<OuraClient>;
   readonly logger?: Logger;

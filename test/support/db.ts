@@ -1,28 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type OpenDatabase, openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
-import { testDatabaseKind, testPostgresBaseUrl } from './testDatabaseKind.ts';
-
-let snapshot: Promise<Blob> | undefined;
+import { testPostgresBaseUrl } from './testDatabaseKind.ts';
 
 /**
- * A migrated, empty database of the kind the suite runs on (see testDatabaseKind). PGlite: an
- * in-memory instance loaded from the snapshot globalSetup made. PostgreSQL: a new database
- * `snowtorch_t_<random>` on the test server, dropped again by close().
+ * A migrated, empty database on the suite's server (see testDatabaseKind): a new database
+ * `snowtorch_t_<random>` copied from the run's migrated template, dropped again by close().
  */
 export async function openTestDatabase(): Promise<OpenDatabase> {
-  if (testDatabaseKind() === 'postgres') return openPostgresTestDatabase();
-  snapshot ??= loadSnapshot();
-  return openDatabase({ kind: 'pglite', dataDir: 'memory://' }, { loadDataDir: await snapshot });
-}
-
-async function loadSnapshot(): Promise<Blob> {
-  const file = inject('pgliteSnapshot');
-  if (!file) throw new Error('no PGlite snapshot: is test/support/globalSetup.ts configured?');
-  return new Blob([await readFile(file)]);
+  const name = `snowtorch_t_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${inject('testTemplateDatabase')}`));
+  return openNamedTestDatabase(name);
 }
 
 /** The URL of database `name` on the test server. */
@@ -53,17 +42,13 @@ export async function dropPostgresTestDatabase(name: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-async function openPostgresTestDatabase(): Promise<OpenDatabase> {
-  const name = await createPostgresTestDatabase();
-  let database: OpenDatabase | undefined;
+async function openNamedTestDatabase(name: string): Promise<OpenDatabase> {
   try {
-    database = await openDatabase({
+    const opened = await openDatabase({
       kind: 'postgres',
       connectionString: testPostgresUrl(name),
       ssl: false,
     });
-    await migrateToLatest(database.db);
-    const opened = database;
     let closed = false;
     return {
       ...opened,
@@ -75,7 +60,6 @@ async function openPostgresTestDatabase(): Promise<OpenDatabase> {
       },
     };
   } catch (error) {
-    await database?.close();
     await dropPostgresTestDatabase(name);
     throw error;
   }

@@ -1,38 +1,88 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/database.ts';
+import { startEmbeddedServer, stopEmbeddedServer } from '../../src/db/embedded/server.ts';
+import { EMBEDDED_SETTINGS, TEST_SETTINGS } from '../../src/db/embedded/settings.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { testDatabaseKind, testPostgresBaseUrl } from './testDatabaseKind.ts';
+import { configuredPostgresUrl, testDatabaseKind } from './testDatabaseKind.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** File holding a dumped, migrated PGlite data directory (empty string on PostgreSQL). */
-    pgliteSnapshot: string;
+    /** Admin URL (database `postgres`) of the server this run's tests use. */
+    testPostgresUrl: string;
+    /** Migrated database every test database is created from (CREATE DATABASE ... TEMPLATE). */
+    testTemplateDatabase: string;
   }
 }
 
 /**
- * Runs once per `vitest run`. PGlite: migrate one embedded database and dump its data directory,
- * so every test file starts from that snapshot (~0.7 s) instead of initdb (~5 s). The snapshot
- * is cached in the temp directory under a hash of the migrations and the PGlite version, so
- * later runs skip even that. PostgreSQL: check that the server answers before any test starts.
+ * Runs once per `vitest run`: starts the run's own embedded PostgreSQL (or checks the server
+ * SNOWTORCH_TEST_PG_URL names), then migrates one template database, so each test file gets a
+ * fresh, migrated database by copying it (tens of milliseconds) instead of migrating its own.
  */
-export default async function setup(project: TestProject): Promise<void> {
-  if (testDatabaseKind() === 'postgres') {
-    await checkPostgres();
-    project.provide('pgliteSnapshot', '');
-    return;
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let url: string;
+  let stop: () => Promise<void>;
+  if (testDatabaseKind() === 'embedded') {
+    const dir = await mkdtemp(join(tmpdir(), 'snowtorch-test-pg-'));
+    // Under root the server runs as `postgres`, which must be able to pass through.
+    await chmod(dir, 0o755);
+    const connection = await startEmbeddedServer(dir, {
+      settings: { ...EMBEDDED_SETTINGS, ...TEST_SETTINGS },
+    });
+    const u = new URL('postgres://localhost/postgres');
+    u.username = connection.user;
+    u.password = connection.password;
+    u.searchParams.set('host', connection.host);
+    url = u.toString();
+    stop = async () => {
+      await stopEmbeddedServer(dir);
+      await rm(dir, { recursive: true, force: true });
+    };
+  } else {
+    url = configuredPostgresUrl();
+    await checkPostgres(url);
+    stop = async () => {};
   }
-  project.provide('pgliteSnapshot', await pgliteSnapshot());
+  const template = `snowtorch_tpl_${randomBytes(6).toString('hex')}`;
+  await admin(url, (c) => c.query(`CREATE DATABASE ${template}`));
+  const templateUrl = new URL(url);
+  templateUrl.pathname = `/${template}`;
+  const database = await openDatabase({
+    kind: 'postgres',
+    connectionString: templateUrl.toString(),
+    ssl: false,
+  });
+  try {
+    await migrateToLatest(database.db);
+  } finally {
+    await database.close();
+  }
+  project.provide('testPostgresUrl', url);
+  project.provide('testTemplateDatabase', template);
+  return async () => {
+    await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)).catch(
+      () => {},
+    );
+    await stop();
+  };
 }
 
-async function checkPostgres(): Promise<void> {
-  const url = testPostgresBaseUrl();
+async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function checkPostgres(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
@@ -40,48 +90,10 @@ async function checkPostgres(): Promise<void> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `SNOWTORCH_TEST_DB=postgres but PostgreSQL at ${url} does not answer (${reason}). ` +
+      `PostgreSQL at ${url} does not answer (${reason}). ` +
         'Start it (pg_ctlcluster 15 main start) or set SNOWTORCH_TEST_PG_URL.',
     );
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-function snapshotKey(): string {
-  const hash = createHash('sha256');
-  const dir = new URL('../../src/db/migrations/', import.meta.url);
-  for (const name of readdirSync(dir).sort()) {
-    hash.update(name).update(readFileSync(new URL(name, dir)));
-  }
-  const pkg = new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url);
-  hash.update(readFileSync(pkg));
-  return hash.digest('hex').slice(0, 16);
-}
-
-async function pgliteSnapshot(): Promise<string> {
-  const dir = join(tmpdir(), 'snowtorch-test');
-  const file = join(dir, `pglite-${snapshotKey()}.tar.gz`);
-  const cached = await stat(file).catch(() => undefined);
-  if (cached && cached.size > 0) return file;
-  await mkdir(dir, { recursive: true });
-  const database = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-  try {
-    await migrateToLatest(database.db);
-    const pglite = database.pglite;
-    if (!pglite) throw new Error('PGlite instance missing');
-    const dump = await pglite.dumpDataDir('gzip');
-    // Written under a unique name then renamed: concurrent runs never read a partial file.
-    const partial = `${file}.${process.pid}.partial`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
-  } finally {
-    await database.close();
-  }
-  // Sanity check that the file is readable before handing it out.
-  await readFile(file).catch(async (error: unknown) => {
-    await rm(file, { force: true });
-    throw error;
-  });
-  return file;
 }

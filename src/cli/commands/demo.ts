@@ -145,7 +145,7 @@ export async function prepareDemo(opts: DemoOptions = {}): Promise<DemoSession> 
 
     out.write(
       `Oura simulator on ${simulator.url} (seed ${DEMO_SEED}, ${simulator.users.length} users, ${days} days)\n` +
-        `Database: ${config.database.kind === 'pglite' ? `embedded, ${config.database.dataDir}` : 'PostgreSQL'}\n` +
+        `Database: ${config.database.kind === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir} (stop it with snowtorch db stop)` : 'PostgreSQL'}\n` +
         'Connecting "demo" with OAuth2 (the simulator approves at once)...\n',
     );
     const connected = await connectUser({

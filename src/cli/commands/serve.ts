@@ -29,7 +29,8 @@ Bound beyond loopback with no owner yet, serve prints a one-time setup token tha
 page asks for (or create the owner with: snowtorch users create NAME --owner).
 The dashboard's assets (web/dist) are built on start when missing or out of date.
 "Sync now" needs SNOWTORCH_SECRET_KEY, OURA_CLIENT_ID and OURA_CLIENT_SECRET.
-Migrations run first, under a lock. SIGTERM/SIGINT stop accepting, finish requests, close the DB.`;
+Migrations run first, under a lock. SIGTERM/SIGINT stop accepting, finish requests, close the DB
+(the embedded PostgreSQL keeps running for other commands: snowtorch db stop stops it).`;
 
 export async function runServeCommand(argv: string[]): Promise<void> {
   const { values } = parseCommandArgs('serve', argv, { help: { type: 'boolean', short: 'h' } });

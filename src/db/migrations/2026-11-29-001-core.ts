@@ -6,7 +6,7 @@ import { type Kysely, sql } from 'kysely';
  * Migrations are frozen history: never edit one that has shipped, add a new file instead, and
  * write changes expand-then-contract (add, backfill, switch readers, drop later) so the previous
  * release keeps working against the new schema while both run. No app code is imported here.
- * SQL must run on PostgreSQL 15 and newer (PGlite is 18).
+ * SQL must run on PostgreSQL 15 and newer (the embedded server is 18).
  */
 const UP = [
   `CREATE TABLE app_user (
@@ -83,7 +83,7 @@ const DOWN = [
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // One statement per call: PGlite's extended protocol runs a single statement at a time.
+  // One statement per call: the extended protocol runs a single statement at a time.
   for (const statement of UP) await sql.raw(statement).execute(db);
 }
 

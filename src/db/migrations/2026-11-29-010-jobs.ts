@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * Live sync: a job queue in PostgreSQL (claimed with `FOR UPDATE SKIP LOCKED`, so several app
  * instances can share one database), the Oura webhook subscriptions this app holds, and every
  * webhook delivery received (replay protection and "are webhooks still arriving?").
- * No app code is imported here; SQL runs on PostgreSQL 15 and newer (PGlite is 18).
+ * No app code is imported here; SQL runs on PostgreSQL 15 and newer (the embedded server is 18).
  */
 const UP = [
   `CREATE TABLE sync_job (
@@ -57,7 +57,7 @@ const UP = [
 const DOWN = ['DROP TABLE webhook_event', 'DROP TABLE webhook_subscription', 'DROP TABLE sync_job'];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // One statement per call: PGlite's extended protocol runs a single statement at a time.
+  // One statement per call: the extended protocol runs a single statement at a time.
   for (const statement of UP) await sql.raw(statement).execute(db);
 }
 

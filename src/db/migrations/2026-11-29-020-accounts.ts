@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * is stored), one-time tokens (login links, invites, OAuth `state`), login failures for lockout
  * and an audit log. Additive only: users created before accounts existed keep working and have no
  * password until the owner sets one or they use a one-time login link.
- * No app code is imported here; SQL runs on PostgreSQL 15 and newer (PGlite is 18).
+ * No app code is imported here; SQL runs on PostgreSQL 15 and newer (the embedded server is 18).
  */
 const UP = [
   `ALTER TABLE app_user ADD COLUMN password_hash text`,

@@ -6,7 +6,7 @@ import type { MetricSource } from './metricCatalog.ts';
 /**
  * One value per day of a catalogued metric in [from, to] (inclusive days). Several rows on one
  * day (e.g. two VO2 max estimates) are averaged. The series comes back as one JSON value
- * (see jsonRows.ts: PGlite's per-row cost would dominate a five-year series).
+ * (see jsonRows.ts: one row instead of thousands).
  */
 export async function getDailyValues(
   db: Db,

@@ -106,7 +106,7 @@ export function toPeriodView(row: PeriodRow): SleepPeriodView {
  */
 export async function getNight(db: Db, userId: number, day: string): Promise<NightResponse> {
   const windowStart = addDays(day, -COMPARE_WINDOW_DAYS);
-  // Seven statements: PGlite runs them one at a time, so each round trip counts.
+  // Seven statements, sent at once: each round trip counts.
   const [night, naps, sleepDays, readinessDays, neighbours, history, spo2] = await Promise.all([
     db
       .selectFrom('sleep_night')

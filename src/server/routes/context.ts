@@ -31,7 +31,7 @@ const OVERVIEW_TTL_MS = 10_000;
 
 /**
  * Every range query needs the user's stored span; caching it briefly saves a round trip per
- * request (PGlite runs one statement at a time). A sync finishing in this process clears it;
+ * request. A sync finishing in this process clears it;
  * one in another process (CLI, scheduler) shows within the TTL.
  */
 export function createOverviewCache(db: Db) {
