@@ -282,6 +282,9 @@ async function runLocked(
       const found = await findHistoryStart(activeClient, {
         today,
         ringConfigurations: (ringPages ?? []).flatMap((p) => p.documents),
+        invalidRingConfigurations: (ringPages ?? []).flatMap((p) =>
+          p.invalid.map((i) => i.document),
+        ),
         signal: stop.signal,
       });
       logger?.info({ userId, ...found }, 'history start found');
