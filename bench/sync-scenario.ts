@@ -43,8 +43,10 @@ try {
   });
   const ctx = createSyncContext({ config, database });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const summary = await syncUser(ctx, { userId: connected.user.id, trigger: 'bench' });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   const counts = Object.values(summary.counts);
   const documents = counts.reduce((n, c) => n + c.fetched, 0);
   const requests = counts.reduce((n, c) => n + c.requests, 0);
@@ -52,6 +54,7 @@ try {
     `${JSON.stringify({
       status: summary.status,
       wallMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       documents,
       requests,
       peakRssMb: process.resourceUsage().maxRSS / 1024,

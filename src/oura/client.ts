@@ -28,15 +28,15 @@ export interface TokenProvider {
 export interface OuraClientOptions {
   baseUrl: string;
   tokens: TokenProvider;
-  /** Token-bucket rate (default 15/s: 4500 per 5 min, under Oura's 5000 per 5 min). */
-  requestsPerSecond?: number;
-  /** Bucket size (default: requestsPerSecond, i.e. one second's worth). */
-  burst?: number;
-  /** Requests in flight at once (default 4). */
+  /** Requests allowed per window (default 5000: Oura's budget per token). */
+  requestLimit?: number;
+  /** The budget's window in ms (default 300 000: five minutes). */
+  limitWindowMs?: number;
+  /** Requests in flight at once (default 8). */
   maxConcurrency?: number;
   /**
-   * Share one limiter among several clients (e.g. one per user) to respect Oura's
-   * per-application limit too; when given, requestsPerSecond / burst / maxConcurrency are unused.
+   * Share one limiter among several clients (e.g. one per user); when given, requestLimit /
+   * limitWindowMs / maxConcurrency are unused.
    */
   limiter?: Limiter;
   /** Retries after 429 / 5xx / timeout / network error / truncated body (default 4). */
@@ -106,9 +106,9 @@ export function createOuraClient(opts: OuraClientOptions): OuraClient {
   const limiter =
     opts.limiter ??
     createLimiter({
-      requestsPerSecond: opts.requestsPerSecond ?? 15,
-      ...(opts.burst !== undefined ? { burst: opts.burst } : {}),
-      maxConcurrency: opts.maxConcurrency ?? 4,
+      ...(opts.requestLimit !== undefined ? { limit: opts.requestLimit } : {}),
+      ...(opts.limitWindowMs !== undefined ? { windowMs: opts.limitWindowMs } : {}),
+      ...(opts.maxConcurrency !== undefined ? { maxConcurrency: opts.maxConcurrency } : {}),
     });
   const log = opts.logger;
   const stats: OuraClientStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -155,6 +155,7 @@ export function createOuraClient(opts: OuraClientOptions): OuraClient {
         continue;
       }
 
+      limiter.observe(res.headers);
       const { status } = res;
       if (status >= 200 && status < 300) return res.body;
       const detail = errorDetail(res);

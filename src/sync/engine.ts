@@ -41,7 +41,7 @@ import { isSeriesType } from './windows.ts';
 /** Days re-fetched on incremental runs. */
 export const DOCUMENT_OVERLAP_DAYS = 7;
 export const SERIES_OVERLAP_DAYS = 1;
-/** Data types fetched at once (the client's limiter still caps requests per second). */
+/** Data types fetched at once (the client caps requests in flight and spends the budget). */
 export const TYPE_CONCURRENCY = 4;
 /** Run errors kept in sync_run beyond which only a count is recorded. */
 const MAX_RECORDED_ERRORS = 200;

@@ -134,8 +134,6 @@ export async function prepareDemo(opts: DemoOptions = {}): Promise<DemoSession> 
       OURA_AUTHORIZE_URL: `${simulator.url}/oauth/authorize`,
       OURA_CLIENT_ID: DEMO_CLIENT_ID,
       OURA_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      // Local simulator: no need to pace requests like the real API.
-      OURA_REQUESTS_PER_SECOND: '200',
     });
     const config = loadConfig(demoEnv);
     database = await openDatabase(config.database);

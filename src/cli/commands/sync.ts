@@ -31,7 +31,7 @@ Environment:
   SNOWTORCH_SECRET_KEY          decrypts the stored Oura tokens
   OURA_CLIENT_ID, OURA_CLIENT_SECRET   your Oura app (to refresh tokens)
   OURA_API_BASE_URL             Oura API (default https://api.ouraring.com)
-  OURA_REQUESTS_PER_SECOND      request rate (default 15)
+  OURA_REQUESTS_PER_5_MINUTES   request budget per token (default 5000, Oura's limit)
 
 Exit status: 0 every run succeeded; 1 a run failed or was interrupted; 3 a run stored what it
 could but recorded errors (see snowtorch status).`;
