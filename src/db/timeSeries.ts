@@ -6,7 +6,7 @@ import { type InvalidDocument, recordInvalidDocuments } from './errorDocuments.t
 import { ProjectionError } from './errors.ts';
 import type { TimeSeriesDataType } from './projections/types.ts';
 import type { Doc } from './projections/values.ts';
-import { type RawWrite, upsertRawDocuments } from './rawDocuments.ts';
+import { type RawWrite, writeRawDocuments } from './rawDocuments.ts';
 import { chunk } from './rows.ts';
 import { type Point, SERIES, type Series } from './series.ts';
 import { inTransaction } from './transaction.ts';
@@ -161,7 +161,7 @@ async function keepRaw<P extends Point>(
     if (before && !before.deleted && before.contentHash === hash) continue;
     writes.push({ docId: day, day, utcOffsetMinutes: 0, json, contentHash: hash });
   }
-  await upsertRawDocuments(db, userId, series.dataType, writes, fetchedAt);
+  await writeRawDocuments(db, userId, series.dataType, writes, fetchedAt);
   return hadDays;
 }
 
