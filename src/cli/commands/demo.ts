@@ -12,10 +12,10 @@ import { createSyncContext } from '../../sync/context.ts';
 import { syncUser } from '../../sync/engine.ts';
 import { getUserStatus, type UserStatus } from '../../sync/status.ts';
 import type { SyncRunSummary } from '../../sync/types.ts';
+import { cliLogger } from '../logger.ts';
 import { createProgressDisplay, formatRunSummary } from '../progress.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 import { connectUser } from './connect.ts';
-import { cliLogger } from './sync.ts';
 
 export const DEMO_SEED = 42;
 export const DEMO_USERS = 3;
