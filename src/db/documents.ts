@@ -5,20 +5,14 @@ import { PROJECTIONS } from './projections/index.ts';
 import type { DocumentDataType } from './projections/types.ts';
 import { writeRawDocuments } from './rawDocuments.ts';
 import { upsertRows } from './rows.ts';
+import type { StoreResult } from './storeResult.ts';
 import { inTransaction } from './transaction.ts';
 
 export { copyHeartRateSamples } from './copySamples.ts';
 export { markDocumentDeleted, reconcileDeletions } from './deletions.ts';
 export type { DocumentDataType, TimeSeriesDataType } from './projections/types.ts';
+export type { StoreResult } from './storeResult.ts';
 export { storeTimeSeries } from './timeSeries.ts';
-
-/** Per call: documents (or samples) new, changed, identical to what was stored, and rejected. */
-export interface StoreResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  invalid: number;
-}
 
 /**
  * Store documents of one data type: the raw document (every field, as received) and its typed

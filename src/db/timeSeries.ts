@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { canonicalArray, checkStorable, contentHash } from './contentHash.ts';
 import type { Db } from './database.ts';
-import type { StoreResult } from './documents.ts';
 import { type InvalidDocument, recordInvalidDocuments } from './errorDocuments.ts';
 import { ProjectionError } from './errors.ts';
 import type { TimeSeriesDataType } from './projections/types.ts';
@@ -9,6 +8,7 @@ import type { Doc } from './projections/values.ts';
 import { type RawWrite, writeRawDocuments } from './rawDocuments.ts';
 import { chunk } from './rows.ts';
 import { type Point, SERIES, type Series } from './series.ts';
+import type { StoreResult } from './storeResult.ts';
 import { inTransaction } from './transaction.ts';
 
 /**

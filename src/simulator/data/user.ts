@@ -22,11 +22,11 @@ import {
   sleepDocuments,
   sleepTimeDocument,
 } from './docsSleep.ts';
-import type { DocumentDataType, SimUserData } from './index.ts';
 import { seriesSource } from './series.ts';
 import { type DaySummary, summarize } from './summaries.ts';
 import { localToUtc } from './time.ts';
 import { buildTimeline, mainNight } from './timeline.ts';
+import type { DocumentDataType, SimUserData } from './types.ts';
 import { createProfile } from './users.ts';
 
 type Doc = Record<string, unknown>;
