@@ -63,6 +63,9 @@ try {
       cpuMs: (cpu.user + cpu.system) / 1000,
       documents,
       requests,
+      requestsByType: Object.fromEntries(
+        Object.entries(summary.counts).map(([type, c]) => [type, c.requests]),
+      ),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     })}\n`,
   );

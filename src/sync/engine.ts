@@ -42,7 +42,7 @@ import { isSeriesType } from './windows.ts';
 export const DOCUMENT_OVERLAP_DAYS = 7;
 export const SERIES_OVERLAP_DAYS = 1;
 /** Data types fetched at once (the client caps requests in flight and spends the budget). */
-export const TYPE_CONCURRENCY = 4;
+export const TYPE_CONCURRENCY = 8;
 /** Run errors kept in sync_run beyond which only a count is recorded. */
 const MAX_RECORDED_ERRORS = 200;
 const SAVE_COUNTS_EVERY_MS = 2000;

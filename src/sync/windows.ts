@@ -45,7 +45,8 @@ const ONE_PER_DAY: ReadonlySet<DataType> = new Set<DataType>([
 /** Expected documents per day before any have been seen. */
 const PRIOR_DENSITY: Partial<Record<DataType, number>> = {
   sleep: 1.2,
-  vo2_max: 1,
+  // VO2 max is estimated now and then (after qualifying walks), not daily.
+  vo2_max: 0.2,
   workout: 0.5,
   session: 0.3,
   enhanced_tag: 0.2,
