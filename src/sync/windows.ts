@@ -84,7 +84,9 @@ export function createWindowPlanner(type: DataType, from: string, to: string): W
 
   const windowDays = (): number => {
     if (series) return SERIES_WINDOW_DAYS;
-    if (onePerDay) return TARGET_PAGES * DOCUMENT_PAGE_SIZE;
+    // One page per window costs no extra request for these types (100 days hold at most 100
+    // documents) and keeps a third as much of the history in memory at once.
+    if (onePerDay) return DOCUMENT_PAGE_SIZE;
     const density = (prior * PRIOR_DAYS + seenDocs) / (PRIOR_DAYS + seenDays);
     // A margin of ~4% keeps a window under the page boundary despite day-to-day variation.
     const target = TARGET_PAGES * DOCUMENT_PAGE_SIZE * 0.96;
