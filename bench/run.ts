@@ -1,17 +1,19 @@
 /**
  * `npm run bench`: every benchmark, figures printed and written to docs/benchmarks.md.
- *   npm run bench -- --only sync,ingest,dashboard,export
+ *   npm run bench -- --only versus,cli,sync,ingest,dashboard,export
  * Needs PostgreSQL at 127.0.0.1:5432 (SNOWTORCH_BENCH_PG_URL overrides) for the PostgreSQL rows.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { cliStartMarkdown, runCliStartBench } from './cliStart.ts';
 import { EXPORT_HEAP_CAP_MB, EXPORT_YEARS, exportBenchMarkdown, runExportBench } from './export.ts';
 import { ingestBenchMarkdown, runIngestBench } from './ingest.ts';
 import { runSyncBench, SYNC_DAYS, syncBenchMarkdown } from './sync.ts';
+import { runVersusNaiveBench, versusNaiveMarkdown } from './versusNaive.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
-const only = new Set((values.only ?? 'sync,ingest,dashboard').split(','));
+const only = new Set((values.only ?? 'versus,cli,sync,ingest,dashboard').split(','));
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
 
 /** Replace (or append) the section between `<!-- bench:NAME -->` markers in the report. */
@@ -32,6 +34,30 @@ async function writeSection(name: string, body: string): Promise<void> {
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, measured ${new Date().toISOString().slice(0, 10)}`;
 
+if (only.has('versus')) {
+  const rows = await runVersusNaiveBench();
+  await writeSection(
+    'versus',
+    `## Sync against a naive ingester\n\n${SYNC_DAYS} days of one simulated user, simulator in its own process, ` +
+      `PostgreSQL 15 at 127.0.0.1, first run (backfill) into an empty database each time. The naive ingester ` +
+      `(\`bench/naive-ingester.ts\`) is the simplest correct one: one request at a time, each type's whole range, ` +
+      `one INSERT per document (id, day, jsonb), one commit per type, no raw copy. Snowtorch keeps every document raw and typed, ` +
+      `with windows, cursors and reconciliation. Targets: Snowtorch ÷ naive <= 0.5 at 0 ms and <= 0.35 at 50 ms ` +
+      `simulated latency; requests within 1.05× of the minimum; peak RSS of the sync <= 100 MB. Wall times on a ` +
+      `loaded shared machine are upper bounds; CPU is the measuring process's own.\n` +
+      `Machine: ${machine}.\n\n${versusNaiveMarkdown(rows)}`,
+  );
+}
+if (only.has('cli')) {
+  const result = await runCliStartBench();
+  await writeSection(
+    'cli',
+    `## CLI start\n\nTime from \`node bin/snowtorch.js <command>\` to its exit, with the launcher's flags. ` +
+      `The launcher turns on Node's module compile cache: stripped and compiled modules are kept between runs, ` +
+      `so only the first start after a change pays for them (the cold row). Target: <= 0.3 s.\n` +
+      `Machine: ${machine}.\n\n${cliStartMarkdown(result)}`,
+  );
+}
 if (only.has('sync')) {
   const rows = await runSyncBench();
   await writeSection(

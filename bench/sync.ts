@@ -18,6 +18,7 @@ const DAY_MS = 86_400_000;
 interface ScenarioResult {
   status: string;
   wallMs: number;
+  cpuMs: number;
   documents: number;
   requests: number;
   peakRssMb: number;
@@ -33,7 +34,7 @@ export interface SyncBenchRow extends ScenarioResult {
  * The fewest requests that can fetch this history: every document route paged at the
  * simulator's page size in one range, and the time series in the API's 30-day windows.
  */
-export function minimumRequests(days: number): number {
+export function minimumRequests(days: number, types: readonly string[] = DATA_TYPES): number {
   const [user] = generateDataset({ seed: SEED, users: 1, days });
   if (!user) throw new Error('empty dataset');
   let total = 0;
@@ -41,12 +42,13 @@ export function minimumRequests(days: number): number {
   for (const type of DATA_TYPES) {
     if (type === 'heartrate' || type === 'ring_battery_level') continue;
     const docs = user.documents[type];
-    total += Math.max(1, Math.ceil(docs.size / PAGE_SIZE));
+    if (types.includes(type)) total += Math.max(1, Math.ceil(docs.size / PAGE_SIZE));
     for (const doc of docs.values()) {
       const day = typeof doc.day === 'string' ? doc.day : undefined;
       if (day && day < firstDay) firstDay = day;
     }
   }
+  if (!types.includes('heartrate')) return total;
   const start = Date.parse(`${firstDay}T00:00:00Z`) - DAY_MS;
   const end = Date.now() + DAY_MS;
   for (let s = start; s < end; s += SERIES_WINDOW_DAYS * DAY_MS) {

@@ -15,6 +15,7 @@ import {
   OuraUpstreamError,
   OuraValidationError,
 } from '../src/oura/errors.ts';
+import { createLimiter } from '../src/oura/limiter.ts';
 import { refreshTokens } from '../src/oura/oauth.ts';
 import { addDays } from '../src/oura/ranges.ts';
 import type { DataType } from '../src/oura/routes.ts';
@@ -309,8 +310,8 @@ describe('rate limiter', () => {
           accessToken: async () => token,
           refreshAfterUnauthorized: async () => token,
         },
-        requestsPerSecond: 10,
-        burst: 5,
+        requestLimit: 20,
+        limitWindowMs: 1000,
         maxConcurrency: 8,
       });
       const ids = [...(limited.users[0]?.documents.daily_sleep.keys() ?? [])];
@@ -328,7 +329,7 @@ describe('rate limiter', () => {
       const unpaced = createOuraClient({
         baseUrl: limited.url,
         tokens: { accessToken: async () => token, refreshAfterUnauthorized: async () => token },
-        requestsPerSecond: 1000,
+        requestLimit: 1000,
         maxConcurrency: 8,
         maxRetries: 0,
       });
@@ -343,5 +344,54 @@ describe('rate limiter', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('request budget', () => {
+  it("a backfill's few hundred requests go out at once under Oura's budget", async () => {
+    const clock = 0;
+    const limiter = createLimiter({ maxConcurrency: 1000, now: () => clock });
+    let started = 0;
+    const gates: (() => void)[] = [];
+    const runs = Array.from({ length: 300 }, () =>
+      limiter.run(
+        () =>
+          new Promise<void>((resolve) => {
+            started++;
+            gates.push(resolve);
+          }),
+      ),
+    );
+    // The clock never moves: every request started without waiting for the window.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(300);
+    for (const open of gates) open();
+    await Promise.all(runs);
+  });
+
+  it('never has more requests in the window than the budget, and adopts the stated budget', async () => {
+    const limiter = createLimiter({ limit: 3, windowMs: 60, maxConcurrency: 10 });
+    const starts: number[] = [];
+    const ends: number[] = [];
+    await Promise.all(
+      Array.from({ length: 7 }, () =>
+        limiter.run(async () => {
+          starts.push(performance.now());
+          await Promise.resolve();
+          ends.push(performance.now());
+        }),
+      ),
+    );
+    for (const s of starts) {
+      const inWindow = starts.filter((x, i) => x <= s && (ends[i] ?? 0) > s - 60).length;
+      expect(inWindow).toBeLessThanOrEqual(3);
+    }
+    // A response stating a smaller budget for this token is followed from then on.
+    limiter.observe(new Headers({ 'x-ratelimit-limit': '1', 'x-ratelimit-window': '0.05' }));
+    const after: number[] = [];
+    await Promise.all(
+      Array.from({ length: 2 }, () => limiter.run(async () => void after.push(performance.now()))),
+    );
+    expect((after[1] ?? 0) - (after[0] ?? 0)).toBeGreaterThanOrEqual(45);
   });
 });

@@ -1,5 +1,3 @@
-import { ConfigError } from '../config/env.ts';
-
 /**
  * `snowtorch <command>`: one file per command group under commands/, loaded on demand so
  * `snowtorch --help` stays instant and a command pulls in only what it uses.
@@ -111,11 +109,12 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`snowtorch: ${error.message}\n`);
-  } else if (
+  // Matched by name: importing the config module here would load zod for `--help` too.
+  if (
     error instanceof Error &&
-    (error.name === 'UsageError' || error.name === 'EmbeddedDatabaseError')
+    (error.name === 'ConfigError' ||
+      error.name === 'UsageError' ||
+      error.name === 'EmbeddedDatabaseError')
   ) {
     process.stderr.write(`snowtorch: ${error.message}\n`);
   } else {

@@ -26,8 +26,8 @@ export interface Config {
     readonly revokeUrl: string;
     readonly clientId: string | undefined;
     readonly clientSecret: string | undefined;
-    /** Requests per second the client allows itself (stays under Oura's 5000 / 5 min). */
-    readonly requestsPerSecond: number;
+    /** Requests per five minutes the client allows itself per token (Oura's budget: 5000). */
+    readonly requestsPer5Minutes: number;
     /** Where Oura sends the browser back after "Connect Oura" (register it in your Oura app). */
     readonly redirectUri: string;
   };
@@ -96,11 +96,12 @@ const envSchema = z.object({
   OURA_REVOKE_URL: url('revoke endpoint').optional(),
   OURA_CLIENT_ID: z.string().trim().min(1).optional(),
   OURA_CLIENT_SECRET: z.string().trim().min(1).optional(),
-  OURA_REQUESTS_PER_SECOND: z.coerce
+  OURA_REQUESTS_PER_5_MINUTES: z.coerce
     .number({ message: 'must be a number' })
+    .int('must be a whole number')
     .positive('must be > 0')
-    .max(1000, 'must be <= 1000')
-    .default(15),
+    .max(1_000_000, 'must be <= 1000000')
+    .default(5000),
   SNOWTORCH_SECRET_KEY: z
     .string()
     .trim()
@@ -257,7 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       revokeUrl: e.OURA_REVOKE_URL ?? `${apiBase}/oauth/revoke`,
       clientId: e.OURA_CLIENT_ID,
       clientSecret: e.OURA_CLIENT_SECRET,
-      requestsPerSecond: e.OURA_REQUESTS_PER_SECOND,
+      requestsPer5Minutes: e.OURA_REQUESTS_PER_5_MINUTES,
       redirectUri:
         e.OURA_REDIRECT_URI ??
         `${e.SNOWTORCH_PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${e.SNOWTORCH_HOST.includes(':') ? `[${e.SNOWTORCH_HOST}]` : e.SNOWTORCH_HOST}:${e.SNOWTORCH_PORT}`}/oauth/callback`,

@@ -3,22 +3,16 @@ import { type InvalidDocument, recordInvalidDocuments } from './errorDocuments.t
 import { isInvalid, type PreparedDocument, prepareDocument } from './prepareDocument.ts';
 import { PROJECTIONS } from './projections/index.ts';
 import type { DocumentDataType } from './projections/types.ts';
-import { loadStoredVersions, upsertRawDocuments } from './rawDocuments.ts';
+import { writeRawDocuments } from './rawDocuments.ts';
 import { upsertRows } from './rows.ts';
+import type { StoreResult } from './storeResult.ts';
 import { inTransaction } from './transaction.ts';
 
 export { copyHeartRateSamples } from './copySamples.ts';
 export { markDocumentDeleted, reconcileDeletions } from './deletions.ts';
 export type { DocumentDataType, TimeSeriesDataType } from './projections/types.ts';
+export type { StoreResult } from './storeResult.ts';
 export { storeTimeSeries } from './timeSeries.ts';
-
-/** Per call: documents (or samples) new, changed, identical to what was stored, and rejected. */
-export interface StoreResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  invalid: number;
-}
 
 /**
  * Store documents of one data type: the raw document (every field, as received) and its typed
@@ -56,33 +50,26 @@ export async function storeDocuments(
   }
 
   return inTransaction(db, async (trx) => {
-    const stored = await loadStoredVersions(trx, userId, dataType, [...prepared.keys()]);
-    const changed: PreparedDocument[] = [];
-    let inserted = 0;
-    let updated = 0;
-    let unchanged = duplicates;
-    for (const p of prepared.values()) {
-      const previous = stored.get(p.docId);
-      if (!previous) {
-        inserted++;
-        changed.push(p);
-      } else if (previous.contentHash !== p.contentHash || previous.deleted) {
-        updated++;
-        changed.push(p);
-      } else {
-        unchanged++;
-      }
-    }
-    await upsertRawDocuments(trx, userId, dataType, changed, fetchedAt);
-    await upsertRows(
+    const written = await writeRawDocuments(
       trx,
-      projection.table,
-      ['user_id', 'id'],
-      changed.map((p) => p.row),
+      userId,
+      dataType,
+      [...prepared.values()],
+      fetchedAt,
     );
+    const changed: Record<string, unknown>[] = [];
+    for (const p of prepared.values()) {
+      if (written.inserted.has(p.docId) || written.updated.has(p.docId)) changed.push(p.row);
+    }
+    await upsertRows(trx, projection.table, ['user_id', 'id'], changed);
     if (invalid.length > 0 || prepared.size > 0) {
       await recordInvalidDocuments(trx, userId, dataType, invalid, [...prepared.keys()], fetchedAt);
     }
-    return { inserted, updated, unchanged, invalid: invalid.length };
+    return {
+      inserted: written.inserted.size,
+      updated: written.updated.size,
+      unchanged: duplicates + prepared.size - changed.length,
+      invalid: invalid.length,
+    };
   });
 }

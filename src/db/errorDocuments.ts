@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import { chunk } from './rows.ts';
+import { anyOf, chunk } from './rows.ts';
 
 export interface InvalidDocument {
   docId: string | null;
@@ -33,12 +34,12 @@ export async function recordInvalidDocuments(
   seenAt: Date,
 ): Promise<void> {
   const resolved = [...storedIds, ...invalid.flatMap((d) => (d.docId ? [d.docId] : []))];
-  for (const ids of chunk(resolved, 1_000)) {
+  if (resolved.length > 0) {
     await db
       .deleteFrom('sync_error_document')
       .where('user_id', '=', userId)
       .where('data_type', '=', dataType)
-      .where('doc_id', 'in', ids)
+      .where('doc_id', '=', sql<string>`ANY(${anyOf(resolved)})`)
       .execute();
   }
   for (const part of chunk(invalid, 1_000)) {

@@ -1,12 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import { chunk, upsertRows } from './rows.ts';
-
-/** What storage remembers of a stored raw document, to decide whether a new copy changed. */
-export interface StoredVersion {
-  contentHash: string;
-  deleted: boolean;
-}
+import { chunk } from './rows.ts';
 
 export interface RawWrite {
   docId: string;
@@ -17,54 +11,62 @@ export interface RawWrite {
   contentHash: string;
 }
 
-const LOOKUP_CHUNK = 1_000;
-
-export async function loadStoredVersions(
-  db: Db,
-  userId: number,
-  dataType: string,
-  docIds: readonly string[],
-): Promise<Map<string, StoredVersion>> {
-  const found = new Map<string, StoredVersion>();
-  for (const ids of chunk(docIds, LOOKUP_CHUNK)) {
-    const rows = await db
-      .selectFrom('raw_document')
-      .select(['doc_id', 'content_hash', 'deleted_at'])
-      .where('user_id', '=', userId)
-      .where('data_type', '=', dataType)
-      .where('doc_id', 'in', ids)
-      .execute();
-    for (const r of rows) {
-      found.set(r.doc_id, { contentHash: r.content_hash, deleted: r.deleted_at !== null });
-    }
-  }
-  return found;
+/** What a write did: documents new to storage, and documents whose stored copy it replaced. */
+export interface RawWriteResult {
+  inserted: Set<string>;
+  updated: Set<string>;
 }
 
-/** Insert or replace raw documents; a document that reappears is no longer deleted. */
-export async function upsertRawDocuments(
+const LOOKUP_CHUNK = 1_000;
+const DOCUMENTS_PER_STATEMENT = 1_000;
+
+/**
+ * The documents as one JSON array for jsonb_to_recordset. The canonical text is spliced in as
+ * it is: PostgreSQL parses each document exactly once, and nothing is serialised twice here.
+ */
+function recordset(docs: readonly RawWrite[]): string {
+  const parts: string[] = new Array(docs.length);
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i] as RawWrite;
+    parts[i] =
+      `{"doc_id":${JSON.stringify(d.docId)},"day":${d.day === null ? 'null' : JSON.stringify(d.day)},` +
+      `"utc_offset_minutes":${d.utcOffsetMinutes ?? 'null'},"content_hash":${JSON.stringify(d.contentHash)},` +
+      `"document":${d.json}}`;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * Insert raw documents, or replace a stored copy whose content hash differs or that was marked
+ * deleted (a document that reappears is live again). A copy identical to the stored one is left
+ * alone. One statement per 1,000 documents; returns which were inserted and which replaced.
+ */
+export async function writeRawDocuments(
   db: Db,
   userId: number,
   dataType: string,
   docs: readonly RawWrite[],
   fetchedAt: Date,
-): Promise<void> {
-  await upsertRows(
-    db,
-    'raw_document',
-    ['user_id', 'data_type', 'doc_id'],
-    docs.map((d) => ({
-      user_id: userId,
-      data_type: dataType,
-      doc_id: d.docId,
-      day: d.day,
-      utc_offset_minutes: d.utcOffsetMinutes,
-      document: d.json,
-      content_hash: d.contentHash,
-      fetched_at: fetchedAt.toISOString(),
-      deleted_at: null,
-    })),
-  );
+): Promise<RawWriteResult> {
+  const result: RawWriteResult = { inserted: new Set(), updated: new Set() };
+  for (const part of chunk(docs, DOCUMENTS_PER_STATEMENT)) {
+    const written = await sql<{ doc_id: string; inserted: boolean }>`
+      INSERT INTO raw_document AS r (user_id, data_type, doc_id, day, utc_offset_minutes, document,
+        content_hash, fetched_at, deleted_at)
+      SELECT ${userId}, ${dataType}, t.doc_id, t.day, t.utc_offset_minutes, t.document,
+        t.content_hash, ${fetchedAt.toISOString()}::timestamptz, NULL
+      FROM jsonb_to_recordset(${recordset(part)}::jsonb)
+        AS t (doc_id text, day date, utc_offset_minutes smallint, content_hash text, document jsonb)
+      ON CONFLICT (user_id, data_type, doc_id) DO UPDATE SET day = EXCLUDED.day,
+        utc_offset_minutes = EXCLUDED.utc_offset_minutes, document = EXCLUDED.document,
+        content_hash = EXCLUDED.content_hash, fetched_at = EXCLUDED.fetched_at, deleted_at = NULL
+      WHERE r.content_hash <> EXCLUDED.content_hash OR r.deleted_at IS NOT NULL
+      RETURNING r.doc_id, (r.xmax = 0) AS inserted`.execute(db);
+    for (const row of written.rows) {
+      (row.inserted ? result.inserted : result.updated).add(row.doc_id);
+    }
+  }
+  return result;
 }
 
 /** Set deleted_at on the given live documents; returns the ids that were marked. */

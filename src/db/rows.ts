@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './database.ts';
 
-/** PostgreSQL allows 65,535 bind parameters per statement; stay well below. */
-const MAX_PARAMETERS = 30_000;
+/** Rows per statement: bounds the JSON text built for one statement, not a parameter count. */
+const ROWS_PER_STATEMENT = 2_000;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -10,10 +11,40 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** A PostgreSQL text[] literal, passed as ONE parameter (`= ANY(...::text[])`). */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** `column = ANY(ids)` with the ids as one array parameter, whatever their number. */
+export function anyOf(ids: readonly string[]): RawBuilder<string[]> {
+  return sql<string[]>`${textArrayLiteral(ids)}::text[]`;
+}
+
+const columnTypes = new Map<string, Promise<Map<string, string>>>();
+
+/** Column name -> SQL type of a table (read once per process: the schema is the code's). */
+function typesOf(db: Db, table: string): Promise<Map<string, string>> {
+  let types = columnTypes.get(table);
+  if (!types) {
+    types = sql<{ name: string; type: string }>`SELECT attname AS name,
+        format_type(atttypid, atttypmod) AS type
+      FROM pg_attribute
+      WHERE attrelid = ${table}::regclass AND attnum > 0 AND NOT attisdropped`
+      .execute(db)
+      .then((r) => new Map(r.rows.map((c) => [c.name, c.type])));
+    types.catch(() => columnTypes.delete(table));
+    columnTypes.set(table, types);
+  }
+  return types;
+}
+
 /**
- * Multi-row INSERT of rows that all have the same keys (projection rows do), as few statements
- * as the parameter limit allows. On a key conflict the row is replaced, or kept with 'nothing'.
- * Table and column names come from code, never from input.
+ * Upsert rows that all have the same keys (projection rows do) with one statement per 2,000
+ * rows: the rows travel as ONE JSON parameter that PostgreSQL expands with jsonb_to_recordset,
+ * so neither side builds or parses tens of thousands of bind parameters. jsonb columns arrive
+ * as JSON text (what the projections produce) and are cast. On a key conflict the row is
+ * replaced, or kept with 'nothing'. Table and column names come from code, never from input.
  */
 export async function upsertRows(
   db: Db,
@@ -25,6 +56,16 @@ export async function upsertRows(
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
+  const types = await typesOf(db, table);
+  for (const c of columns) {
+    if (!IDENTIFIER.test(c) || !types.has(c)) throw new TypeError(`${table} has no column "${c}"`);
+  }
+  const definitions = sql.raw(
+    columns.map((c) => `${c} ${types.get(c) === 'jsonb' ? 'text' : types.get(c)}`).join(', '),
+  );
+  const selected = sql.raw(
+    columns.map((c) => (types.get(c) === 'jsonb' ? `t.${c}::jsonb` : `t.${c}`)).join(', '),
+  );
   const columnList = sql.join(columns.map((c) => sql.ref(c)));
   const keyList = sql.join(key.map((c) => sql.ref(c)));
   const updates = columns.filter((c) => !key.includes(c));
@@ -34,11 +75,9 @@ export async function upsertRows(
       : sql`ON CONFLICT (${keyList}) DO UPDATE SET ${sql.join(
           updates.map((c) => sql`${sql.ref(c)} = EXCLUDED.${sql.ref(c)}`),
         )}`;
-  const size = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  for (const part of chunk(rows, size)) {
-    const values = sql.join(part.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`));
-    await sql`INSERT INTO ${sql.table(table)} (${columnList}) VALUES ${values} ${conflict}`.execute(
-      db,
-    );
+  for (const part of chunk(rows, ROWS_PER_STATEMENT)) {
+    await sql`INSERT INTO ${sql.table(table)} (${columnList})
+      SELECT ${selected} FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb) AS t (${definitions})
+      ${conflict}`.execute(db);
   }
 }

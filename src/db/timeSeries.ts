@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { canonicalArray, checkStorable, contentHash } from './contentHash.ts';
 import type { Db } from './database.ts';
-import type { StoreResult } from './documents.ts';
 import { type InvalidDocument, recordInvalidDocuments } from './errorDocuments.ts';
 import { ProjectionError } from './errors.ts';
 import type { TimeSeriesDataType } from './projections/types.ts';
 import type { Doc } from './projections/values.ts';
-import { type RawWrite, upsertRawDocuments } from './rawDocuments.ts';
+import { type RawWrite, writeRawDocuments } from './rawDocuments.ts';
 import { chunk } from './rows.ts';
 import { type Point, SERIES, type Series } from './series.ts';
+import type { StoreResult } from './storeResult.ts';
 import { inTransaction } from './transaction.ts';
 
 /**
@@ -161,7 +161,7 @@ async function keepRaw<P extends Point>(
     if (before && !before.deleted && before.contentHash === hash) continue;
     writes.push({ docId: day, day, utcOffsetMinutes: 0, json, contentHash: hash });
   }
-  await upsertRawDocuments(db, userId, series.dataType, writes, fetchedAt);
+  await writeRawDocuments(db, userId, series.dataType, writes, fetchedAt);
   return hadDays;
 }
 

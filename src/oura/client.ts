@@ -28,15 +28,15 @@ export interface TokenProvider {
 export interface OuraClientOptions {
   baseUrl: string;
   tokens: TokenProvider;
-  /** Token-bucket rate (default 15/s: 4500 per 5 min, under Oura's 5000 per 5 min). */
-  requestsPerSecond?: number;
-  /** Bucket size (default: requestsPerSecond, i.e. one second's worth). */
-  burst?: number;
-  /** Requests in flight at once (default 4). */
+  /** Requests allowed per window (default 5000: Oura's budget per token). */
+  requestLimit?: number;
+  /** The budget's window in ms (default 300 000: five minutes). */
+  limitWindowMs?: number;
+  /** Requests in flight at once (default 8). */
   maxConcurrency?: number;
   /**
-   * Share one limiter among several clients (e.g. one per user) to respect Oura's
-   * per-application limit too; when given, requestsPerSecond / burst / maxConcurrency are unused.
+   * Share one limiter among several clients (e.g. one per user); when given, requestLimit /
+   * limitWindowMs / maxConcurrency are unused.
    */
   limiter?: Limiter;
   /** Retries after 429 / 5xx / timeout / network error / truncated body (default 4). */
@@ -89,6 +89,14 @@ export interface OuraClient {
 
 const RETRY_CAP_MS = 30_000;
 
+/** A time-series row's instant in ms, or undefined when it is not an object with one. */
+function seriesRowTime(row: unknown): number | undefined {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return undefined;
+  const { timestamp } = row as { timestamp?: unknown };
+  const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
+  return Number.isNaN(at) ? undefined : at;
+}
+
 function isTransient(err: unknown): err is OuraError {
   return (
     err instanceof OuraTimeoutError ||
@@ -106,9 +114,9 @@ export function createOuraClient(opts: OuraClientOptions): OuraClient {
   const limiter =
     opts.limiter ??
     createLimiter({
-      requestsPerSecond: opts.requestsPerSecond ?? 15,
-      ...(opts.burst !== undefined ? { burst: opts.burst } : {}),
-      maxConcurrency: opts.maxConcurrency ?? 4,
+      ...(opts.requestLimit !== undefined ? { limit: opts.requestLimit } : {}),
+      ...(opts.limitWindowMs !== undefined ? { windowMs: opts.limitWindowMs } : {}),
+      ...(opts.maxConcurrency !== undefined ? { maxConcurrency: opts.maxConcurrency } : {}),
     });
   const log = opts.logger;
   const stats: OuraClientStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -155,6 +163,7 @@ export function createOuraClient(opts: OuraClientOptions): OuraClient {
         continue;
       }
 
+      limiter.observe(res.headers);
       const { status } = res;
       if (status >= 200 && status < 300) return res.body;
       const detail = errorDetail(res);
@@ -228,17 +237,32 @@ export function createOuraClient(opts: OuraClientOptions): OuraClient {
       );
       for await (const data of pages) {
         const page: Page = { dataType: type, documents: [], invalid: [] };
+        if (window.startMs !== undefined && window.endMs !== undefined) {
+          // Time-series rows (hundreds of thousands in a backfill) are only placed here; storage
+          // reads and checks each row's values once, and keeps a row it cannot read aside.
+          for (const row of data) {
+            const at = seriesRowTime(row);
+            if (at === undefined) {
+              const check = checkDocument(type, row);
+              page.invalid.push({
+                document: row,
+                message: check.ok ? `${type}: timestamp: not a date-time` : check.message,
+              });
+              continue;
+            }
+            // Windows are [start, end): a row on a boundary belongs to the next window only,
+            // whatever inclusivity the server applies to end_datetime (undocumented).
+            if (at < window.startMs || at >= window.endMs) continue;
+            page.documents.push(row as Record<string, unknown>);
+          }
+          yield page;
+          continue;
+        }
         for (const doc of data) {
           const check = checkDocument(type, doc);
           if (!check.ok) {
             page.invalid.push({ document: doc, message: check.message });
             continue;
-          }
-          if (window.startMs !== undefined && window.endMs !== undefined) {
-            // Windows are [start, end): a row on a boundary belongs to the next window only,
-            // whatever inclusivity the server applies to end_datetime (undocumented).
-            const at = Date.parse(String(check.document.timestamp));
-            if (at < window.startMs || at >= window.endMs) continue;
           }
           page.documents.push(check.document);
         }

@@ -1,22 +1,37 @@
 /**
- * Client-side rate limiter: a token bucket (refilled at `requestsPerSecond`, holding at most
- * `burst` tokens) plus a cap on requests in flight. Oura allows 5000 requests per 5 minutes
- * (spec 1.37 FAQ); in any window of W seconds this limiter lets through at most
- * burst + requestsPerSecond * W requests, i.e. 15 + 15 * 300 = 4515 with the defaults, so a sync
- * stays under the limit instead of discovering it through 429s.
+ * Client-side rate limiter: Oura's own budget, at most `limit` requests in any `windowMs`
+ * (5000 per 5 minutes per token, spec 1.37 FAQ), plus a cap on requests in flight. Requests go
+ * out in bursts as fast as the cap allows until the budget is spent, then wait for the oldest
+ * to leave the window: a whole backfill (a few hundred requests) never waits at all, and a
+ * longer one never discovers the limit through 429s.
+ *
+ * A request counts from when it starts until its response has been in the window for
+ * `windowMs`: the server counts it on arrival, which lies between the two, so counting
+ * completions (and everything in flight) can never see fewer requests than the server does.
+ * The server's stated budget (`X-RateLimit-Limit` / `X-RateLimit-Window`, spec "Rate Limit
+ * Response Headers") replaces the default when a response carries it; a 429 pauses everything
+ * (`pauseFor`).
  */
 export interface LimiterOptions {
-  requestsPerSecond: number;
-  burst?: number;
+  /** Requests allowed per window (default 5000). */
+  limit?: number;
+  /** The window, in ms (default 300 000). */
+  windowMs?: number;
+  /** Requests in flight at once (default 8). */
   maxConcurrency?: number;
   now?: () => number;
 }
 
+export const OURA_REQUEST_LIMIT = 5000;
+export const OURA_LIMIT_WINDOW_MS = 300_000;
+
 export interface Limiter {
-  /** Run `fn` once a token and a concurrency slot are free. */
+  /** Run `fn` once the budget and a concurrency slot allow it. */
   run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Hold every queued request until `ms` from now (after a 429 with Retry-After). */
   pauseFor(ms: number): void;
+  /** Adopt the budget a response states in its rate-limit headers, if any. */
+  observe(headers: Headers): void;
 }
 
 interface Waiter {
@@ -26,25 +41,32 @@ interface Waiter {
   onAbort: (() => void) | undefined;
 }
 
-export function createLimiter(opts: LimiterOptions): Limiter {
-  if (!(opts.requestsPerSecond > 0)) throw new RangeError('requestsPerSecond must be > 0');
-  const rate = opts.requestsPerSecond / 1000; // tokens per ms
-  const capacity = Math.max(1, opts.burst ?? Math.ceil(opts.requestsPerSecond));
-  const maxConcurrency = Math.max(1, opts.maxConcurrency ?? 4);
+function positive(value: string | null): number | undefined {
+  if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  const n = Number(value);
+  return n > 0 ? n : undefined;
+}
+
+export function createLimiter(opts: LimiterOptions = {}): Limiter {
+  let limit = Math.max(1, Math.floor(opts.limit ?? OURA_REQUEST_LIMIT));
+  let windowMs = Math.max(1, opts.windowMs ?? OURA_LIMIT_WINDOW_MS);
+  const maxConcurrency = Math.max(1, opts.maxConcurrency ?? 8);
   const now = opts.now ?? Date.now;
 
-  let tokens = capacity;
-  let refilledAt = now();
+  /** Completion times still inside the window, oldest first (a queue with a moving head). */
+  let done: number[] = [];
+  let head = 0;
   let active = 0;
   let pausedUntil = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const queue: Waiter[] = [];
 
-  const refill = () => {
-    const t = now();
-    if (t <= refilledAt) return;
-    tokens = Math.min(capacity, tokens + (t - refilledAt) * rate);
-    refilledAt = t;
+  const prune = (t: number) => {
+    while (head < done.length && (done[head] ?? 0) <= t - windowMs) head++;
+    if (head > 1024 && head * 2 > done.length) {
+      done = done.slice(head);
+      head = 0;
+    }
   };
 
   const wakeAt = (ms: number) => {
@@ -56,23 +78,24 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       },
       Math.max(1, Math.ceil(ms)),
     );
+    timer.unref?.();
   };
 
   const drain = () => {
     while (queue.length > 0 && active < maxConcurrency) {
-      refill();
       const t = now();
       if (t < pausedUntil) {
         wakeAt(pausedUntil - t);
         return;
       }
-      if (tokens < 1) {
-        wakeAt((1 - tokens) / rate);
+      prune(t);
+      if (active + done.length - head >= limit) {
+        // Full: the oldest completion leaves the window first.
+        if (head < done.length) wakeAt((done[head] ?? t) + windowMs - t);
         return;
       }
       const waiter = queue.shift();
       if (!waiter) return;
-      tokens -= 1;
       active += 1;
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
@@ -105,16 +128,21 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         return await fn();
       } finally {
         active -= 1;
+        done.push(now());
         drain();
       }
     },
     pauseFor(ms) {
-      refill();
       pausedUntil = Math.max(pausedUntil, now() + ms);
-      // Neither the tokens held now nor those "earned" during the pause may be spent in one
-      // burst the moment it ends: refilling restarts when the pause is over.
-      tokens = Math.min(tokens, 1);
-      refilledAt = Math.max(refilledAt, pausedUntil);
+    },
+    observe(headers) {
+      // The application-wide layer is shared with other users' clients: its figure is not this
+      // client's to spend (its 429s still pause this client).
+      if (headers.get('x-ratelimit-tier')?.trim() === 'application') return;
+      const stated = positive(headers.get('x-ratelimit-limit'));
+      const window = positive(headers.get('x-ratelimit-window'));
+      if (stated !== undefined) limit = Math.max(1, Math.floor(stated));
+      if (window !== undefined) windowMs = window * 1000;
     },
   };
 }

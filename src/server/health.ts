@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Db } from '../db/database.ts';
 import { MIGRATIONS } from '../db/migrations/index.ts';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
 

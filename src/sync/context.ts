@@ -62,7 +62,7 @@ export function createSyncContext(args: {
       return createOuraClient({
         baseUrl: config.oura.apiBaseUrl,
         tokens,
-        requestsPerSecond: config.oura.requestsPerSecond,
+        requestLimit: config.oura.requestsPer5Minutes,
         ...args.clientOptions,
         ...(logger ? { logger } : {}),
       });

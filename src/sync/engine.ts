@@ -41,8 +41,8 @@ import { isSeriesType } from './windows.ts';
 /** Days re-fetched on incremental runs. */
 export const DOCUMENT_OVERLAP_DAYS = 7;
 export const SERIES_OVERLAP_DAYS = 1;
-/** Data types fetched at once (the client's limiter still caps requests per second). */
-export const TYPE_CONCURRENCY = 4;
+/** Data types fetched at once (the client caps requests in flight and spends the budget). */
+export const TYPE_CONCURRENCY = 8;
 /** Run errors kept in sync_run beyond which only a count is recorded. */
 const MAX_RECORDED_ERRORS = 200;
 const SAVE_COUNTS_EVERY_MS = 2000;
@@ -280,6 +280,9 @@ async function runLocked(
       const found = await findHistoryStart(activeClient, {
         today,
         ringConfigurations: (ringPages ?? []).flatMap((p) => p.documents),
+        invalidRingConfigurations: (ringPages ?? []).flatMap((p) =>
+          p.invalid.map((i) => i.document),
+        ),
         signal: stop.signal,
       });
       logger?.info({ userId, ...found }, 'history start found');

@@ -36,22 +36,49 @@ const EMPTY_YEARS_TO_STOP = 2;
 /** Oura's API dates from 2015; nothing can be older than this many years. */
 const MAX_PROBE_YEARS = 15;
 
+/**
+ * The earliest set-up day of the rings, or undefined when it cannot be known. Configurations
+ * that failed validation count too (their set_up_at may still be readable): a dropped older ring
+ * would otherwise start the history at the newer ring and leave years unfetched. One whose
+ * set_up_at cannot be read makes the answer unknown, and the caller probes instead.
+ */
 export function startFromRingConfigurations(
   configs: readonly Record<string, unknown>[],
+  invalid: readonly unknown[] = [],
 ): string | undefined {
   let earliest: string | undefined;
-  for (const c of configs) {
-    const at = c.set_up_at;
-    if (typeof at !== 'string') continue;
-    const ms = Date.parse(at);
-    if (Number.isNaN(ms)) continue;
+  for (const c of [...configs, ...invalid]) {
+    const at =
+      c !== null && typeof c === 'object' ? (c as { set_up_at?: unknown }).set_up_at : null;
+    const ms = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+    if (Number.isNaN(ms)) {
+      if (invalid.includes(c)) return undefined;
+      continue;
+    }
     const day = addDays(utcDay(new Date(ms)), -1);
     earliest = earliest === undefined ? day : minDay(earliest, day);
   }
   return earliest;
 }
 
-/** The days on the first page of a listing (one request; the rest is never fetched). */
+const DAY_PREFIX = /^\d{4}-\d{2}-\d{2}/;
+
+/** The day of a document that failed validation: its `day`, else its local timestamp's date. */
+function dayOfInvalid(document: unknown): string | undefined {
+  if (document === null || typeof document !== 'object') return undefined;
+  const { day, timestamp } = document as { day?: unknown; timestamp?: unknown };
+  for (const v of [day, timestamp]) {
+    if (typeof v === 'string' && DAY_PREFIX.test(v)) return v.slice(0, 10);
+  }
+  return undefined;
+}
+
+/**
+ * The days on the first page of a listing (one request; the rest is never fetched). A document
+ * that failed validation still marks its day when the day is readable; when it is not, the
+ * earliest data could be anywhere on the page, so the range's start is answered: the history
+ * then starts too early (a few empty days fetched), never too late.
+ */
 async function firstPageDays(
   client: OuraClient,
   type: DataType,
@@ -61,9 +88,13 @@ async function firstPageDays(
   const pages = client.listPages(type, range, signal ? { signal } : {});
   try {
     const first = await pages.next();
-    return (first.done ? [] : first.value.documents)
+    if (first.done) return [];
+    const days = first.value.documents
       .map((d) => d.day)
       .filter((d): d is string => typeof d === 'string');
+    for (const { document } of first.value.invalid)
+      days.push(dayOfInvalid(document) ?? range.start);
+    return days;
   } finally {
     await pages.return(undefined);
   }
@@ -74,11 +105,16 @@ export async function findHistoryStart(
   args: {
     today: string;
     ringConfigurations: readonly Record<string, unknown>[];
+    /** Ring configurations that failed validation, as received. */
+    invalidRingConfigurations?: readonly unknown[];
     signal?: AbortSignal;
   },
 ): Promise<HistoryStart> {
   const end = addDays(args.today, 1);
-  const fromRing = startFromRingConfigurations(args.ringConfigurations);
+  const fromRing = startFromRingConfigurations(
+    args.ringConfigurations,
+    args.invalidRingConfigurations,
+  );
   let requests = 0;
   for (const type of PROBE_TYPES) {
     try {

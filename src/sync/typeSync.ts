@@ -143,11 +143,15 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
         });
       }
       await recordInvalid(trx, userId, type, invalid, fetchedAt);
+      // A window with a document kept aside is not complete: the cursor stays at its start
+      // (and, by the contiguity rule, every later window of this run leaves it there), so the
+      // next run fetches it again until the document validates.
+      const complete = invalid.length === 0 && stored.invalid === 0;
       await advanceCompleteUntil(trx, {
         userId,
         dataType: type,
         windowFrom: window.from,
-        completeUntil: minDay(addDays(window.to, 1), job.today),
+        completeUntil: complete ? minDay(addDays(window.to, 1), job.today) : window.from,
       });
       return { stored, deleted };
     });

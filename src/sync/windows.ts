@@ -45,7 +45,8 @@ const ONE_PER_DAY: ReadonlySet<DataType> = new Set<DataType>([
 /** Expected documents per day before any have been seen. */
 const PRIOR_DENSITY: Partial<Record<DataType, number>> = {
   sleep: 1.2,
-  vo2_max: 1,
+  // VO2 max is estimated now and then (after qualifying walks), not daily.
+  vo2_max: 0.2,
   workout: 0.5,
   session: 0.3,
   enhanced_tag: 0.2,
@@ -83,7 +84,9 @@ export function createWindowPlanner(type: DataType, from: string, to: string): W
 
   const windowDays = (): number => {
     if (series) return SERIES_WINDOW_DAYS;
-    if (onePerDay) return TARGET_PAGES * DOCUMENT_PAGE_SIZE;
+    // One page per window costs no extra request for these types (100 days hold at most 100
+    // documents) and keeps a third as much of the history in memory at once.
+    if (onePerDay) return DOCUMENT_PAGE_SIZE;
     const density = (prior * PRIOR_DAYS + seenDocs) / (PRIOR_DAYS + seenDays);
     // A margin of ~4% keeps a window under the page boundary despite day-to-day variation.
     const target = TARGET_PAGES * DOCUMENT_PAGE_SIZE * 0.96;

@@ -52,7 +52,6 @@ export async function startSyncHarness(
     OURA_CLIENT_ID: 'snowtorch-dev',
     OURA_CLIENT_SECRET: 'snowtorch-dev-secret',
     SNOWTORCH_SECRET_KEY: key,
-    OURA_REQUESTS_PER_SECOND: '1000',
     LOG_LEVEL: 'silent',
   };
   const config = loadConfig(env);

@@ -13,10 +13,10 @@ import { createSyncContext } from '../../sync/context.ts';
 import { syncUser } from '../../sync/engine.ts';
 import { getUserStatus, type UserStatus } from '../../sync/status.ts';
 import type { SyncRunSummary } from '../../sync/types.ts';
+import { cliLogger } from '../logger.ts';
 import { createProgressDisplay, formatRunSummary } from '../progress.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 import { connectUser } from './connect.ts';
-import { cliLogger } from './sync.ts';
 
 export const DEMO_SEED = 42;
 export const DEMO_USERS = 3;
@@ -135,8 +135,6 @@ export async function prepareDemo(opts: DemoOptions = {}): Promise<DemoSession> 
       OURA_AUTHORIZE_URL: `${simulator.url}/oauth/authorize`,
       OURA_CLIENT_ID: DEMO_CLIENT_ID,
       OURA_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      // Local simulator: no need to pace requests like the real API.
-      OURA_REQUESTS_PER_SECOND: '200',
     });
     const config = loadConfig(demoEnv);
     database = await openDatabase(config.database);

@@ -1,16 +1,6 @@
-import pino, { type Logger } from 'pino';
-import { type Config, loadConfig } from '../../config/env.ts';
-import { listConnections } from '../../db/connections.ts';
-import { type OpenDatabase, openDatabase } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
-import { findUserByName, listUsers, type User } from '../../db/users.ts';
 import { DATA_TYPES, type DataType, isDataType } from '../../oura/routes.ts';
-import { createSyncContext, requireSyncConfig } from '../../sync/context.ts';
 import { addDays, isDay, utcDay } from '../../sync/days.ts';
-import { syncUser } from '../../sync/engine.ts';
-import { SyncAlreadyRunningError } from '../../sync/errors.ts';
 import type { SyncRunSummary } from '../../sync/types.ts';
-import { createProgressDisplay, formatRunSummary } from '../progress.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch sync [--user NAME] [--since YYYY-MM-DD] [--types a,b] [--json]
@@ -31,7 +21,7 @@ Environment:
   SNOWTORCH_SECRET_KEY          decrypts the stored Oura tokens
   OURA_CLIENT_ID, OURA_CLIENT_SECRET   your Oura app (to refresh tokens)
   OURA_API_BASE_URL             Oura API (default https://api.ouraring.com)
-  OURA_REQUESTS_PER_SECOND      request rate (default 15)
+  OURA_REQUESTS_PER_5_MINUTES   request budget per token (default 5000, Oura's limit)
 
 Exit status: 0 every run succeeded; 1 a run failed or was interrupted; 3 a run stored what it
 could but recorded errors (see snowtorch status).`;
@@ -88,41 +78,6 @@ export function parseSyncArgs(argv: string[], today: string = utcDay(new Date())
   return out;
 }
 
-/**
- * Logs on stderr, so stdout stays the display (or JSON). Only errors unless LOG_LEVEL asks for
- * more: retries and per-type failures already show in the progress display and the summary.
- */
-export function cliLogger(
-  config: Pick<Config, 'logLevel'>,
-  env: NodeJS.ProcessEnv = process.env,
-): Logger {
-  const level = env.LOG_LEVEL?.trim() ? config.logLevel : 'error';
-  return pino(
-    {
-      level,
-      redact: { paths: ['*.access_token', '*.refresh_token'], censor: '[redacted]' },
-    },
-    pino.destination({ fd: 2, sync: true }),
-  );
-}
-
-/** Users to sync: the named one, or everyone with an Oura connection. */
-async function selectUsers(database: OpenDatabase, name: string | undefined): Promise<User[]> {
-  const db = database.db;
-  if (name !== undefined) {
-    const user = await findUserByName(db, name);
-    if (!user) {
-      const known = (await listUsers(db)).map((u) => u.name);
-      throw new UsageError(
-        `sync: no user named "${name}"${known.length ? ` (users: ${known.join(', ')})` : ''}; connect one with: snowtorch connect --user ${name}`,
-      );
-    }
-    return [user];
-  }
-  const connected = new Set((await listConnections(db)).map((c) => c.userId));
-  return (await listUsers(db)).filter((u) => connected.has(u.id));
-}
-
 export function exitCodeFor(summaries: readonly Pick<SyncRunSummary, 'status'>[]): number {
   if (summaries.some((s) => s.status === 'failed' || s.status === 'interrupted')) return 1;
   if (summaries.some((s) => s.status === 'partial')) return 3;
@@ -135,75 +90,7 @@ export async function runSyncCommand(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const config = loadConfig();
-  // Missing credentials are reported before anything is opened.
-  requireSyncConfig(config);
-  const logger = cliLogger(config);
-  const database = await openDatabase(config.database);
-  const stop = new AbortController();
-  const onSignal = () => {
-    if (stop.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping after the current requests (Ctrl-C again to quit now)...\n');
-    stop.abort(new Error('interrupted by the user'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await migrateToLatest(database.db);
-    const ctx = createSyncContext({ config, database, logger });
-    const users = await selectUsers(database, args.user);
-    if (users.length === 0) {
-      throw new UsageError(
-        'sync: no user has connected Oura yet; run: snowtorch connect --user NAME',
-      );
-    }
-    const out = args.json ? process.stderr : process.stdout;
-    const summaries: { user: string; summary: SyncRunSummary }[] = [];
-    for (const user of users) {
-      if (stop.signal.aborted) break;
-      if (!args.json) out.write(`Syncing ${user.name}...\n`);
-      const display = createProgressDisplay({ stream: out, label: user.name });
-      let summary: SyncRunSummary;
-      try {
-        summary = await syncUser(ctx, {
-          userId: user.id,
-          trigger: 'cli',
-          ...(args.types ? { types: args.types } : {}),
-          ...(args.since ? { since: args.since } : {}),
-          onProgress: display.onProgress,
-          signal: stop.signal,
-        });
-      } catch (error) {
-        if (error instanceof SyncAlreadyRunningError) {
-          display.finish();
-          process.stderr.write(`snowtorch: ${user.name}: another sync of this user is running\n`);
-          process.exitCode = 1;
-          continue;
-        }
-        throw error;
-      } finally {
-        display.finish();
-      }
-      summaries.push({ user: user.name, summary });
-      if (!args.json) out.write(`${formatRunSummary(summary, user.name)}\n`);
-      if (summary.status === 'failed' && summary.message) {
-        process.stderr.write(`snowtorch: ${user.name}: ${summary.message}\n`);
-      }
-    }
-    if (args.json) {
-      process.stdout.write(
-        `${JSON.stringify(
-          summaries.map((s) => ({ user: s.user, ...s.summary })),
-          null,
-          2,
-        )}\n`,
-      );
-    }
-    const code = exitCodeFor(summaries.map((s) => s.summary));
-    if (code !== 0) process.exitCode = code;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await database.close();
-  }
+  // The engine, the database drivers and the logger load only once there is work for them.
+  const { runSync } = await import('./syncRun.ts');
+  process.exitCode = await runSync(args);
 }

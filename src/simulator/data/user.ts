@@ -23,12 +23,12 @@ import {
   sleepTimeDocument,
 } from './docsSleep.ts';
 import { plantedTruth } from './episodes.ts';
-import type { DocumentDataType, SimUserData } from './index.ts';
 import { seriesSource } from './series.ts';
 import { type DaySummary, summarize } from './summaries.ts';
 import { tagTruth } from './tagEffects.ts';
 import { localToUtc } from './time.ts';
 import { buildTimeline, mainNight } from './timeline.ts';
+import type { DocumentDataType, SimUserData } from './types.ts';
 import { createProfile } from './users.ts';
 
 type Doc = Record<string, unknown>;
