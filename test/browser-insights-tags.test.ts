@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../src/accounts/links.ts';
 import type { AnnotationsResponse, CorrelationResponse } from '../src/api/types.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
-import { CHROMIUM, launchChromium } from './support/chromium.ts';
+import { CHROMIUM, launchChromium, logInWithLink } from './support/chromium.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
@@ -77,8 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
     const link = await createLoginLink(h.db, user.id, dashboard.url);
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(link.url);
-    await page.waitForURL('**/night');
+    await logInWithLink(page, link.url);
     storageState = await context.storageState();
     cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     await context.close();

@@ -8,7 +8,7 @@ import { createLoginLink } from '../../src/accounts/links.ts';
 import type { MeResponse } from '../../src/api/types.ts';
 import { createAccount } from '../../src/db/accounts.ts';
 import { type RunningDashboard, serveDashboard } from '../../src/server/serveDashboard.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium, logInWithLink } from './chromium.ts';
 import { type SyncHarness, startSyncHarness } from './syncHarness.ts';
 
 /**
@@ -67,8 +67,7 @@ export async function startDashboardBrowser(opts: {
   const link = await createLoginLink(harness.db, user.id, dashboard.url);
   const context = await browser.newContext();
   const login = await context.newPage();
-  await login.goto(link.url);
-  await login.waitForURL('**/night');
+  await logInWithLink(login, link.url);
   const storageState: BrowserContextOptions['storageState'] = await context.storageState();
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   await context.close();

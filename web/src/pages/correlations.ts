@@ -201,7 +201,12 @@ export async function renderCorrelations(
           ? h('p', {}, 'Nothing survives the false-discovery control.')
           : h(
               'div',
-              { class: 'table-wrap' },
+              {
+                class: 'table-wrap',
+                tabindex: '0',
+                role: 'region',
+                'aria-label': 'Strongest associations',
+              },
               h(
                 'table',
                 { class: 'associations' },

@@ -180,7 +180,12 @@ export async function renderExperiments(
         ),
         h(
           'div',
-          { class: 'table-wrap' },
+          {
+            class: 'table-wrap',
+            tabindex: '0',
+            role: 'region',
+            'aria-label': 'Experiment results',
+          },
           h(
             'table',
             { class: 'experiment' },

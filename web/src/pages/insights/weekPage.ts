@@ -78,7 +78,12 @@ export async function renderWeek(
       'Averages against your baseline',
       h(
         'div',
-        { class: 'table-wrap' },
+        {
+          class: 'table-wrap',
+          tabindex: '0',
+          role: 'region',
+          'aria-label': 'The week against its baseline',
+        },
         h(
           'table',
           { class: 'week-table' },
