@@ -153,7 +153,23 @@ describe('the embedded PostgreSQL', () => {
     const url = /(http:\/\/\S+\/login\/link\?token=\S+)/.exec(link.stdout)?.[1];
     expect(url).toBeDefined();
 
-    const response = await fetch(url ?? '', { redirect: 'manual' });
+    // The link opens a page with a "Log in" button; pressing it POSTs the token with the page's
+    // CSRF token and the pre-login cookie that came with the page.
+    const page = await fetch(url ?? '', { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+    const preLogin = page.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const response = await fetch(`${dashboard.url}/login/link`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: preLogin },
+      body: new URLSearchParams({ token: field('token'), csrf: field('csrf') }).toString(),
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/night');
     const cookie = response.headers.get('set-cookie')?.split(';')[0] ?? '';
