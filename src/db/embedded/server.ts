@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
   appendFile,
@@ -9,16 +9,16 @@ import {
   mkdtemp,
   readFile,
   rm,
-  stat,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { type PostgresBinaries, postgresBinaries } from './binaries.ts';
+import { binariesRunnableBy, type PostgresBinaries, postgresBinaries } from './binaries.ts';
 import { EmbeddedDatabaseError } from './errors.ts';
 import { withLockFile } from './lockFile.ts';
 import { type ServerOwner, serverOwner } from './osUser.ts';
+import { blockedFor } from './reach.ts';
 import { EMBEDDED_SETTINGS, settingsText } from './settings.ts';
 
 /**
@@ -51,9 +51,12 @@ export interface EmbeddedLayout {
   readonly logFile: string;
 }
 
+/** Clusters of data directories that the `postgres` user cannot reach (root only, see below). */
+const ROOT_CLUSTERS = '/var/lib/snowtorch/clusters';
+
 export function embeddedLayout(dataDir: string): EmbeddedLayout {
   const root = resolve(dataDir);
-  const cluster = join(root, 'postgres');
+  const cluster = clusterDir(root);
   return {
     root,
     cluster,
@@ -61,6 +64,21 @@ export function embeddedLayout(dataDir: string): EmbeddedLayout {
     lockFile: join(root, 'postgres.lock'),
     logFile: join(cluster, 'server.log'),
   };
+}
+
+/**
+ * The cluster lives in <data dir>/postgres. Running as root, the server runs as the `postgres`
+ * user, which cannot enter a data directory under /root (mode 0700), the usual place of a clone
+ * on a fresh server: such a data directory's cluster lives in /var/lib/snowtorch/clusters/<hash of
+ * the data directory's path> instead, and everything else (password, lock) stays in the data
+ * directory. A cluster already in <data dir>/postgres is always used where it is.
+ */
+function clusterDir(root: string): string {
+  const inPlace = join(root, 'postgres');
+  if (process.getuid?.() !== 0 || existsSync(join(inPlace, 'PG_VERSION'))) return inPlace;
+  if (!blockedFor(root, null)) return inPlace;
+  const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  return join(ROOT_CLUSTERS, key);
 }
 
 /** How to reach the embedded server (pg's `host` is the socket directory). */
@@ -88,8 +106,8 @@ export async function startEmbeddedServer(
   if (ready) return ready;
   await mkdir(layout.root, { recursive: true });
   return withLockFile(layout.lockFile, async () => {
-    const binaries = await postgresBinaries();
     const owner = await serverOwner();
+    const binaries = await binariesRunnableBy(await postgresBinaries(), owner);
     if (!existsSync(join(layout.cluster, 'PG_VERSION'))) {
       await initialise(layout, binaries, owner, options.settings ?? EMBEDDED_SETTINGS);
     }
@@ -127,8 +145,8 @@ export async function stopEmbeddedServer(dataDir: string): Promise<boolean> {
   const layout = embeddedLayout(dataDir);
   if (!existsSync(join(layout.cluster, 'PG_VERSION'))) return false;
   return withLockFile(layout.lockFile, async () => {
-    const binaries = await postgresBinaries();
     const owner = await serverOwner();
+    const binaries = await binariesRunnableBy(await postgresBinaries(), owner);
     if (!(await isRunning(layout, binaries, owner))) return false;
     await runProgram(binaries.pg_ctl, ['stop', '-D', layout.cluster, '-m', 'fast', '-w'], owner);
     return true;
@@ -192,7 +210,8 @@ async function initialise(
       `${layout.cluster} exists but holds no database (an interrupted first start?): delete it and run the command again`,
     );
   }
-  if (owner) await checkReachable(layout.root, owner);
+  await mkdir(dirname(layout.cluster), { recursive: true, mode: 0o755 });
+  if (owner) checkReachable(dirname(layout.cluster), owner);
   const password = randomBytes(24).toString('base64url');
   await mkdir(layout.cluster, { mode: 0o700 });
   // initdb reads the password from a file the server's owner can read; it lives only as long
@@ -237,24 +256,14 @@ async function initialise(
   await chmod(layout.passwordFile, 0o600);
 }
 
-/**
- * Running as root, the server runs as `owner`, which must be able to pass through every
- * directory above the cluster (a data directory under /root, or made by mkdtemp, is not).
- */
-async function checkReachable(dir: string, owner: ServerOwner): Promise<void> {
-  for (let current = dir; ; current = dirname(current)) {
-    const info = await stat(current);
-    const passes =
-      (info.mode & 0o001) !== 0 ||
-      (info.gid === owner.gid && (info.mode & 0o010) !== 0) ||
-      (info.uid === owner.uid && (info.mode & 0o100) !== 0);
-    if (!passes) {
-      throw new EmbeddedDatabaseError(
-        `the embedded PostgreSQL runs as the "${owner.name}" user (not as root), which cannot enter ${current}: ` +
-          `allow it to pass through (chmod o+x ${shellQuote(current)}) or choose a SNOWTORCH_DATA_DIR elsewhere (e.g. /var/lib/snowtorch)`,
-      );
-    }
-    if (dirname(current) === current) return;
+/** Running as root, the server runs as `owner`, which must be able to reach its cluster. */
+function checkReachable(dir: string, owner: ServerOwner): void {
+  const blocked = blockedFor(dir, owner);
+  if (blocked) {
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL runs as the "${owner.name}" user (not as root), which cannot enter ${blocked}: ` +
+        `allow it to pass through (chmod o+x ${shellQuote(blocked)}) or choose a SNOWTORCH_DATA_DIR elsewhere (e.g. /var/lib/snowtorch)`,
+    );
   }
 }
 
