@@ -103,7 +103,7 @@ afterAll(async () => {
     }
   }
   children = [];
-  for (const name of ['shared', 'serve', 'stop', 'stale-lock']) {
+  for (const name of ['shared', 'serve', 'stop', 'stale-lock', 'private/data']) {
     await stopEmbeddedServer(join(root, name)).catch(() => {});
   }
   await rm(root, { recursive: true, force: true });
@@ -199,6 +199,26 @@ describe('the embedded PostgreSQL', () => {
     expect((await embeddedServerStatus(dir)).running).toBe(true);
     await expect(stat(join(dir, 'postgres.lock'))).rejects.toThrow(/ENOENT/);
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'as root, works from a data directory the postgres user cannot enter (a clone under /root)',
+    async () => {
+      // A folder like /root: mode 0700, so the `postgres` user the server runs as cannot pass.
+      await mkdir(join(root, 'private'), { mode: 0o700 });
+      await chmod(join(root, 'private'), 0o700);
+      const { dir, env } = await dataDir('private/data');
+      const migrated = await snowtorch(env, ['migrate', '--json']);
+      expect([migrated.code, migrated.stderr]).toEqual([0, '']);
+      const status = JSON.parse((await snowtorch(env, ['db', 'status', '--json'])).stdout);
+      expect(status).toMatchObject({ initialised: true, running: true });
+      // The cluster moved where the server can reach it; the password stayed with the data.
+      expect(status.socketDir).toMatch(/^\/var\/lib\/snowtorch\/clusters\/[0-9a-f]{16}$/);
+      expect((await stat(join(dir, 'postgres.password'))).mode & 0o777).toBe(0o600);
+      expect((await snowtorch(env, ['users', 'list', '--json'])).stdout).toBe('[]\n');
+      await stopEmbeddedServer(dir);
+      await rm(status.socketDir, { recursive: true, force: true });
+    },
+  );
 
   it('refuses a data directory from the PGlite era and says how to start over', async () => {
     const { dir, env } = await dataDir('pglite-era');
