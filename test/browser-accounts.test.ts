@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/env.ts';
 import { listAudit } from '../src/db/auditLog.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
 import { CHROMIUM, launchChromium } from './support/chromium.ts';
+import { SHOTS } from './support/dashboardBrowser.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
@@ -16,7 +17,6 @@ import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
  * in, and disconnecting. The Content-Security-Policy is live: a violation is a console error.
  */
 
-const SHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 const PASSWORD = 'a household password';
 
 let h: SyncHarness;

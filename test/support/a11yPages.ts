@@ -44,6 +44,7 @@ export function describePagesAt(width: number, theme: 'dark' | 'light'): void {
           expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
           expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
           expect(await truncatedLabels(page)).toEqual([]);
+          expect(await menuLinksOutOfView(page)).toEqual([]);
           // docs/screenshots: <page>-dark, <page>-light at 1280 px; <page>-phone (dark) at 390.
           if (process.env.SNOWTORCH_SCREENSHOTS === 'docs' && (width > 600 || theme === 'dark')) {
             const name = path.slice(1) || 'night';
@@ -68,6 +69,21 @@ export function describePagesAt(width: number, theme: 'dark' | 'light'): void {
     it('logged no console errors', () => {
       expect(d.errors).toEqual([]);
     });
+  });
+}
+
+/** Menu links a person cannot see without scrolling the menu (clipped by it or the window). */
+function menuLinksOutOfView(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const nav = document.querySelector('.top-nav');
+    if (!nav) return ['(no menu)'];
+    const box = nav.getBoundingClientRect();
+    return [...nav.querySelectorAll('a')]
+      .filter((a) => {
+        const r = a.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1 || r.right > window.innerWidth;
+      })
+      .map((a) => a.textContent ?? '');
   });
 }
 
