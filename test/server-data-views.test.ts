@@ -140,4 +140,12 @@ describe('GET /api/workouts/:id', () => {
       expect(res.json()).toMatchObject({ error: { code: 'not_found' } });
     }
   });
+
+  it('answers 400, never 500, for an id PostgreSQL could not take (a NUL byte, a quote)', async () => {
+    for (const id of ['%00', 'a%00b', "x'%3B--", '%E2%80%AE', '..%2F..']) {
+      const res = await a.inject(`/api/workouts/${id}`);
+      expect(res.statusCode, id).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: expect.any(String) } });
+    }
+  });
 });

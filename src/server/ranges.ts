@@ -126,3 +126,13 @@ export const idParamSchema = {
   required: ['id'],
   properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
 } as const;
+
+/**
+ * An Oura document id from a path (a UUID or similar token), or a 400: a NUL byte or any other
+ * character PostgreSQL's text type refuses never reaches a query.
+ */
+export const documentIdParamSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$' } },
+} as const;

@@ -4,7 +4,13 @@ import { getWorkout } from '../../db/queries/getWorkout.ts';
 import { getWorkouts } from '../../db/queries/getWorkouts.ts';
 import { addDays, daysBetween } from '../../insights/days.ts';
 import { NotFoundError } from '../errors.ts';
-import { dayCount, type RangeQuery, rangeQuerySchema, resolveRange } from '../ranges.ts';
+import {
+  dayCount,
+  documentIdParamSchema,
+  type RangeQuery,
+  rangeQuerySchema,
+  resolveRange,
+} from '../ranges.ts';
 import { type ApiContext, errorResponses, jsonResponse, userAndOverview } from './context.ts';
 
 export async function registerWorkoutRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -69,11 +75,7 @@ export async function registerWorkoutRoutes(app: FastifyInstance, ctx: ApiContex
       schema: {
         tags: ['trends'],
         summary: 'One of your workouts, with the heart rate stored over it',
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-        },
+        params: documentIdParamSchema,
         response: { 200: jsonResponse('The workout and its heart rate'), ...errorResponses },
       },
     },
