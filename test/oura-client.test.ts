@@ -370,20 +370,23 @@ describe('request budget', () => {
   });
 
   it('never has more requests in the window than the budget, and adopts the stated budget', async () => {
-    const limiter = createLimiter({ limit: 3, windowMs: 60, maxConcurrency: 10 });
-    const starts: number[] = [];
-    const ends: number[] = [];
+    // The limiter and the test read one clock: with Date.now against performance.now, a start
+    // 59.6 ms after an end (one clock's rounding) read as inside the 60 ms window.
+    const clock = () => performance.now();
+    const limiter = createLimiter({ limit: 3, windowMs: 60, maxConcurrency: 10, now: clock });
+    const requests: { start: number; end: number }[] = [];
     await Promise.all(
       Array.from({ length: 7 }, () =>
         limiter.run(async () => {
-          starts.push(performance.now());
+          const start = clock();
           await Promise.resolve();
-          ends.push(performance.now());
+          requests.push({ start, end: clock() });
         }),
       ),
     );
-    for (const s of starts) {
-      const inWindow = starts.filter((x, i) => x <= s && (ends[i] ?? 0) > s - 60).length;
+    expect(requests).toHaveLength(7);
+    for (const { start: s } of requests) {
+      const inWindow = requests.filter((r) => r.start <= s && r.end > s - 60).length;
       expect(inWindow).toBeLessThanOrEqual(3);
     }
     // A response stating a smaller budget for this token is followed from then on.
