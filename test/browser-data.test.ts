@@ -8,6 +8,7 @@ import type { WorkoutsResponse } from '../src/api/types.ts';
 import { claimOwnerIfNone } from '../src/db/accounts.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
 import { CHROMIUM, launchChromium, logInWithLink } from './support/chromium.ts';
+import { SHOTS } from './support/dashboardBrowser.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 import { unzipText } from './support/unzip.ts';
 
@@ -19,10 +20,6 @@ import { unzipText } from './support/unzip.ts';
  */
 
 const END = '2026-11-28';
-const SHOTS =
-  process.env.SNOWTORCH_SCREENSHOTS === 'docs'
-    ? join(import.meta.dirname, '..', 'docs', 'screenshots')
-    : join(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 let h: SyncHarness;
 let dashboard: RunningDashboard;

@@ -13,6 +13,7 @@ import type {
 } from '../src/api/types.ts';
 import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
 import { CHROMIUM, launchChromium, logInWithLink } from './support/chromium.ts';
+import { SHOTS } from './support/dashboardBrowser.ts';
 import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
 
 /**
@@ -22,10 +23,6 @@ import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
  */
 
 const END = '2026-11-28';
-const SHOTS =
-  process.env.SNOWTORCH_SCREENSHOTS === 'docs'
-    ? join(import.meta.dirname, '..', 'docs', 'screenshots')
-    : join(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 let h: SyncHarness;
 let dashboard: RunningDashboard;
