@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import {
   type DocumentDataType,
@@ -89,9 +90,36 @@ function reportInvalid(
   }
 }
 
-/** Fetch every window of a dated type, committing each with its cursor. */
+/**
+ * Windows a type fetches beyond the one it is storing, so that fetching the next window (the
+ * network, the upstream's own time) overlaps storing this one (this process and PostgreSQL).
+ * Each window fetched ahead holds its documents in memory until its turn: one is enough to keep
+ * both sides busy (docs/benchmarks.md).
+ */
+export const FETCH_AHEAD = 1;
+
+interface PendingWindow {
+  window: DayRange;
+  pages: Promise<Page[]>;
+}
+
+async function fetchWindow(job: TypeJob, w: DayRange, signal: AbortSignal): Promise<Page[]> {
+  const pages: Page[] = [];
+  for await (const page of job.client.listPages(job.dataType, rangeFor(job.dataType, w), {
+    signal,
+  })) {
+    pages.push(page);
+  }
+  return pages;
+}
+
+/**
+ * Fetch every window of a dated type, committing each with its cursor. Windows are fetched
+ * ahead (FETCH_AHEAD) but committed strictly in order, so `complete_until` only ever moves
+ * over contiguous stored days and a crash loses at most the windows not yet committed.
+ */
 export async function syncRangedType(job: TypeJob): Promise<void> {
-  const { db, userId, dataType: type, counts } = job;
+  const { dataType: type, counts } = job;
   const series = isSeriesType(type);
   const planner = createWindowPlanner(type, job.from, job.to);
   const started = Date.now();
@@ -105,73 +133,47 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
     range,
   });
 
-  for (let w = planner.next(); w !== undefined; w = planner.next()) {
-    job.signal.throwIfAborted();
-    const pages: Page[] = [];
-    for await (const page of job.client.listPages(type, rangeFor(type, w), {
-      signal: job.signal,
-    })) {
-      pages.push(page);
+  // Fetches ahead stop with the run, or when this type stops early (an error in its turn).
+  const ahead = new AbortController();
+  const onAbort = () => ahead.abort(job.signal.reason);
+  job.signal.addEventListener('abort', onAbort, { once: true });
+  const queue: PendingWindow[] = [];
+  const fill = () => {
+    while (queue.length <= FETCH_AHEAD) {
+      const window = planner.next();
+      if (window === undefined) return;
+      const pages = fetchWindow(job, window, ahead.signal);
+      // Awaited in order below, where a failure surfaces; not an unhandled rejection meanwhile.
+      pages.catch(() => {});
+      queue.push({ window, pages });
     }
-    const { documents, invalid } = countFetched(counts, pages);
-    const fetchedAt = job.now();
-    const window = w;
-
-    // Counts are added only once the window has committed.
-    const { stored, deleted } = await db.transaction().execute(async (trx) => {
-      const stored = series
-        ? await storeTimeSeries(trx, {
-            userId,
-            dataType: type as TimeSeriesDataType,
-            rows: documents,
-            fetchedAt,
-          })
-        : await storeDocuments(trx, {
-            userId,
-            dataType: type as DocumentDataType,
-            documents,
-            fetchedAt,
-          });
-      let deleted = 0;
-      if (job.reconcile && !series) {
-        deleted = await reconcileDeletions(trx, {
-          userId,
-          dataType: type as DocumentDataType,
-          fromDay: window.from,
-          toDay: window.to,
-          seenIds: seenIdsOf(documents, invalid),
-        });
-      }
-      await recordInvalid(trx, userId, type, invalid, fetchedAt);
-      // A window with a document kept aside is not complete: the cursor stays at its start
-      // (and, by the contiguity rule, every later window of this run leaves it there), so the
-      // next run fetches it again until the document validates.
-      const complete = invalid.length === 0 && stored.invalid === 0;
-      await advanceCompleteUntil(trx, {
-        userId,
-        dataType: type,
-        windowFrom: window.from,
-        completeUntil: complete ? minDay(addDays(window.to, 1), job.today) : window.from,
+  };
+  try {
+    fill();
+    for (let head = queue.shift(); head !== undefined; head = queue.shift()) {
+      job.signal.throwIfAborted();
+      const pages = await head.pages;
+      fill();
+      planner.record(head.window, await storeWindow(job, head.window, pages, series));
+      const done = planner.windowsDone;
+      const total = planner.estimatedTotal();
+      const perWindow = (Date.now() - started) / 1000 / done;
+      job.emit({
+        phase: 'fetching',
+        documents: counts.fetched,
+        windowsDone: done,
+        windowsTotal: total,
+        etaSeconds: Math.round(perWindow * (total - done)),
+        range,
       });
-      return { stored, deleted };
-    });
-    countStored(counts, stored, deleted);
-
-    reportInvalid(job, invalid, stored.invalid);
-    counts.windows += 1;
-    planner.record(window, documents.length);
-    const done = planner.windowsDone;
-    const total = planner.estimatedTotal();
-    const perWindow = (Date.now() - started) / 1000 / done;
-    job.emit({
-      phase: 'fetching',
-      documents: counts.fetched,
-      windowsDone: done,
-      windowsTotal: total,
-      etaSeconds: Math.round(perWindow * (total - done)),
-      range,
-    });
-    await job.onWindowCommitted();
+      await job.onWindowCommitted();
+    }
+  } finally {
+    job.signal.removeEventListener('abort', onAbort);
+    if (queue.length > 0) {
+      ahead.abort(new Error('the type stopped before this window'));
+      await Promise.allSettled(queue.map((q) => q.pages));
+    }
   }
   job.emit({
     phase: 'done',
@@ -181,6 +183,74 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
     etaSeconds: 0,
     range,
   });
+}
+
+/**
+ * A window's commit does not wait for its WAL to reach the disk. Everything in it can be fetched
+ * again, and its cursor commits in the same transaction: if the machine loses power before the
+ * WAL writer flushes (within a fraction of a second), the database comes back consistent with
+ * the window and its cursor both absent, and the next run fetches it again. The run's own
+ * records (sync_run) keep the server's normal durability.
+ */
+async function relaxDurability(trx: Db): Promise<void> {
+  await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+}
+
+/** Store one fetched window and move the type's cursor over it, in one transaction. */
+async function storeWindow(
+  job: TypeJob,
+  window: DayRange,
+  pages: readonly Page[],
+  series: boolean,
+): Promise<number> {
+  const { db, userId, dataType: type, counts } = job;
+  const { documents, invalid } = countFetched(counts, pages);
+  const fetchedAt = job.now();
+
+  // Counts are added only once the window has committed.
+  const { stored, deleted } = await db.transaction().execute(async (trx) => {
+    await relaxDurability(trx);
+    const stored = series
+      ? await storeTimeSeries(trx, {
+          userId,
+          dataType: type as TimeSeriesDataType,
+          rows: documents,
+          fetchedAt,
+        })
+      : await storeDocuments(trx, {
+          userId,
+          dataType: type as DocumentDataType,
+          documents,
+          fetchedAt,
+        });
+    let deleted = 0;
+    if (job.reconcile && !series) {
+      deleted = await reconcileDeletions(trx, {
+        userId,
+        dataType: type as DocumentDataType,
+        fromDay: window.from,
+        toDay: window.to,
+        seenIds: seenIdsOf(documents, invalid),
+      });
+    }
+    await recordInvalid(trx, userId, type, invalid, fetchedAt);
+    // A window with a document kept aside is not complete: the cursor stays at its start
+    // (and, by the contiguity rule, every later window of this run leaves it there), so the
+    // next run fetches it again until the document validates.
+    const complete = invalid.length === 0 && stored.invalid === 0;
+    await advanceCompleteUntil(trx, {
+      userId,
+      dataType: type,
+      windowFrom: window.from,
+      completeUntil: complete ? minDay(addDays(window.to, 1), job.today) : window.from,
+    });
+    return { stored, deleted };
+  });
+  countStored(counts, stored, deleted);
+
+  reportInvalid(job, invalid, stored.invalid);
+  counts.windows += 1;
+  return documents.length;
 }
 
 /** Store already-fetched ring configuration pages (the route has no range: fetched whole). */

@@ -63,9 +63,12 @@ export function isSeriesType(type: DataType): boolean {
 }
 
 export interface WindowPlanner {
-  /** The next window to fetch, or undefined when the range is covered. */
+  /**
+   * Claim the next window to fetch (the planner moves past it), or undefined when the range is
+   * covered. Windows can be claimed before earlier ones are recorded: a type fetches ahead.
+   */
   next(): DayRange | undefined;
-  /** Report a fetched window and how many documents it held (tunes the next window). */
+  /** Report a fetched window and how many documents it held (tunes later windows). */
   record(window: DayRange, documents: number): void;
   readonly windowsDone: number;
   /** Windows done plus an estimate of the windows still to fetch. */
@@ -94,6 +97,13 @@ export function createWindowPlanner(type: DataType, from: string, to: string): W
     return Math.min(MAX_DOCUMENT_WINDOW_DAYS, Math.max(MIN_DOCUMENT_WINDOW_DAYS, days));
   };
 
+  let claimed = 0;
+  const claim = (window: DayRange): DayRange => {
+    claimed += 1;
+    cursor = addDays(window.to, 1);
+    return window;
+  };
+
   return {
     next() {
       if (cursor > to) return undefined;
@@ -103,23 +113,22 @@ export function createWindowPlanner(type: DataType, from: string, to: string): W
       // takes it on (the margin mostly absorbs it within the same pages).
       const rest = daysBetween(end, to);
       if (!series && !onePerDay && rest > 0 && rest < days * REMAINDER_SHARE) {
-        return { from: cursor, to };
+        return claim({ from: cursor, to });
       }
-      return { from: cursor, to: minDay(to, end) };
+      return claim({ from: cursor, to: minDay(to, end) });
     },
     record(window, documents) {
       windowsDone += 1;
       seenDocs += documents;
       seenDays += daysBetween(window.from, window.to) + 1;
-      cursor = addDays(window.to, 1);
     },
     get windowsDone() {
       return windowsDone;
     },
     estimatedTotal() {
-      if (cursor > to) return windowsDone;
+      if (cursor > to) return claimed;
       const remaining = daysBetween(cursor, to) + 1;
-      return windowsDone + Math.ceil(remaining / windowDays());
+      return claimed + Math.ceil(remaining / windowDays());
     },
   };
 }
