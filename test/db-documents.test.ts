@@ -173,6 +173,26 @@ describe('storeDocuments', () => {
     expect(raw?.fetched_at.toISOString()).toBe(fetchedAt.toISOString());
   });
 
+  it('stores text that merely looks like an escape, and refuses a lone surrogate', async () => {
+    const userId = await createUser();
+    // A literal backslash before "u0000" and "ud800": JSON writes them as \\u0000, \\ud800.
+    const lookalike = { ...fixtureDoc('sleep', NIGHT), ring_id: 'ring\\u0000\\ud800id' };
+    const lone = { ...fixtureDoc('sleep', 'a1b2c3d4-0005-4000-8000-000000000005') };
+    lone.ring_id = 'ring\uD800id';
+    expect(
+      await storeDocuments(db, { userId, dataType: 'sleep', documents: [lookalike, lone] }),
+    ).toEqual(result({ inserted: 1, invalid: 1 }));
+    expect((await rawOf(userId, 'sleep', NIGHT))?.document).toEqual(lookalike);
+    const errors = await db
+      .selectFrom('sync_error_document')
+      .select('message')
+      .where('user_id', '=', userId)
+      .execute();
+    expect(errors.map((e) => e.message)).toEqual([
+      "sleep document 'a1b2c3d4-0005-4000-8000-000000000005': contains an unpaired UTF-16 surrogate, which PostgreSQL cannot store",
+    ]);
+  });
+
   it('rewrites a changed document and its projection', async () => {
     const userId = await createUser();
     await storeDocuments(db, {

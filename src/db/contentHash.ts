@@ -2,18 +2,15 @@ import { createHash } from 'node:crypto';
 import { ProjectionError } from './errors.ts';
 
 /**
- * Canonical JSON: every object's keys in sorted order (JavaScript still lists integer-like keys
- * first, which is deterministic too), otherwise JSON.stringify's output. Two fetches of the same
- * document give the same text whatever key order Oura used, so the hash sees real changes only.
- * Objects already in order are not copied, which keeps this near JSON.stringify speed for the
- * hundreds of thousands of flat time-series rows a sync can bring.
+ * Canonical JSON (every object's keys in sorted order; JavaScript still lists integer-like keys
+ * first, which is deterministic too) for time-series day documents, whose hash is compared in
+ * this process (timeSeries.ts): two fetches of the same rows give the same text whatever key
+ * order Oura used. Objects already in order are not copied. Documents are compared by
+ * PostgreSQL instead and need no canonical form (documentJson).
  *
  * PostgreSQL text and jsonb cannot hold U+0000 or unpaired surrogates; such a document is
  * rejected here (ProjectionError) instead of failing the whole batch's transaction.
  */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonical(value)) ?? 'null';
-}
 
 function checkString(s: string): void {
   if (s.includes('\u0000')) {
@@ -40,6 +37,25 @@ export function checkStorable(value: unknown): void {
       checkStorable((value as Record<string, unknown>)[key]);
     }
   }
+}
+
+/**
+ * JSON.stringify writes U+0000 and unpaired surrogates as `\u` escapes (paired surrogates as the
+ * characters themselves), so a document's text can only be unstorable where this matches. A
+ * literal backslash before "u0000" also matches (rarely): the exact check then decides.
+ */
+const MAYBE_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
+
+/**
+ * A parsed document's JSON text, as received (key order kept), for a jsonb column: one native
+ * JSON.stringify, no copy. Throws ProjectionError when PostgreSQL could not store it. Whether a
+ * stored document changed is decided by PostgreSQL's jsonb equality, which ignores key order,
+ * so no canonical form is needed here (rawDocuments.ts).
+ */
+export function documentJson(doc: Record<string, unknown>): string {
+  const text = JSON.stringify(doc);
+  if (MAYBE_UNSTORABLE.test(text)) checkStorable(doc);
+  return text;
 }
 
 /** `value` with sorted keys, sharing every part that already was. */

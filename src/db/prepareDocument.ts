@@ -1,4 +1,4 @@
-import { canonicalJson, contentHash } from './contentHash.ts';
+import { contentHash, documentJson } from './contentHash.ts';
 import type { InvalidDocument } from './errorDocuments.ts';
 import { ProjectionError } from './errors.ts';
 import type { AnyProjection } from './projections/types.ts';
@@ -11,7 +11,7 @@ export interface PreparedDocument extends RawWrite {
 
 /**
  * Everything storage derives from one document, computed before touching the database so a bad
- * value never aborts a transaction half-way: its raw key, canonical JSON, hash and projection.
+ * value never aborts a transaction half-way: its raw key, JSON text, hash and projection.
  */
 export function prepareDocument(
   projection: AnyProjection,
@@ -28,7 +28,7 @@ export function prepareDocument(
     return { docId: null, document, message: `${label}: id: expected a non-empty string` };
   }
   try {
-    const json = canonicalJson(doc);
+    const json = documentJson(doc);
     const place = projection.place(doc);
     return {
       docId,

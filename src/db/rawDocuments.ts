@@ -6,7 +6,7 @@ export interface RawWrite {
   docId: string;
   day: string | null;
   utcOffsetMinutes: number | null;
-  /** Canonical JSON text of the document. */
+  /** JSON text of the document (checked storable). */
   json: string;
   contentHash: string;
 }
@@ -21,7 +21,7 @@ const LOOKUP_CHUNK = 1_000;
 const DOCUMENTS_PER_STATEMENT = 1_000;
 
 /**
- * The documents as one JSON array for jsonb_to_recordset. The canonical text is spliced in as
+ * The documents as one JSON array for jsonb_to_recordset. Each document's text is spliced in as
  * it is: PostgreSQL parses each document exactly once, and nothing is serialised twice here.
  */
 function recordset(docs: readonly RawWrite[]): string {
@@ -37,9 +37,9 @@ function recordset(docs: readonly RawWrite[]): string {
 }
 
 /**
- * Insert raw documents, or replace a stored copy whose content hash differs or that was marked
- * deleted (a document that reappears is live again). A copy identical to the stored one is left
- * alone. One statement per 1,000 documents; returns which were inserted and which replaced.
+ * Insert raw documents, or replace a stored copy whose content differs (jsonb equality: the same
+ * fields and values in another key order are the same document) or that was marked deleted (a
+ * document that reappears is live again). A copy identical to the stored one is left alone. One statement per 1,000 documents; returns which were inserted and which replaced.
  */
 export async function writeRawDocuments(
   db: Db,
@@ -60,7 +60,7 @@ export async function writeRawDocuments(
       ON CONFLICT (user_id, data_type, doc_id) DO UPDATE SET day = EXCLUDED.day,
         utc_offset_minutes = EXCLUDED.utc_offset_minutes, document = EXCLUDED.document,
         content_hash = EXCLUDED.content_hash, fetched_at = EXCLUDED.fetched_at, deleted_at = NULL
-      WHERE r.content_hash <> EXCLUDED.content_hash OR r.deleted_at IS NOT NULL
+      WHERE r.document IS DISTINCT FROM EXCLUDED.document OR r.deleted_at IS NOT NULL
       RETURNING r.doc_id, (r.xmax = 0) AS inserted`.execute(db);
     for (const row of written.rows) {
       (row.inserted ? result.inserted : result.updated).add(row.doc_id);

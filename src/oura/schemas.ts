@@ -31,11 +31,21 @@ const num = z.number().nullish();
 const str = z.string().nullish();
 const bool = z.boolean().nullish();
 
+/**
+ * Numbers or nulls, checked in place: a sample array holds up to 1,440 items (a day of minutes)
+ * and z.array would build a copy of each one only to throw it away (the raw document is what
+ * is stored).
+ */
+const sampleItems = z.custom<(number | null)[]>(
+  (v) => Array.isArray(v) && v.every((x) => x === null || typeof x === 'number'),
+  'expected an array of numbers or nulls',
+);
+
 /** `{interval, items, timestamp}`: items[i] is at timestamp + i * interval seconds. */
 const sample = z
   .looseObject({
     interval: z.number(),
-    items: z.array(z.number().nullable()),
+    items: sampleItems,
     timestamp: instantSchema,
   })
   .nullish();

@@ -41,8 +41,12 @@ import { isSeriesType } from './windows.ts';
 /** Days re-fetched on incremental runs. */
 export const DOCUMENT_OVERLAP_DAYS = 7;
 export const SERIES_OVERLAP_DAYS = 1;
-/** Data types fetched at once (the client caps requests in flight and spends the budget). */
-export const TYPE_CONCURRENCY = 8;
+/**
+ * Data types fetched at once. Each also fetches its next window while storing the current one
+ * (typeSync.ts), so four types keep eight requests in flight, the client's cap, with half the
+ * documents in memory that eight types without fetch-ahead held (docs/benchmarks.md).
+ */
+export const TYPE_CONCURRENCY = 4;
 /** Run errors kept in sync_run beyond which only a count is recorded. */
 const MAX_RECORDED_ERRORS = 200;
 const SAVE_COUNTS_EVERY_MS = 2000;
