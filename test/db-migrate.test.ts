@@ -72,6 +72,36 @@ describe('migrateToLatest', () => {
     expect(await tableNames(empty)).toEqual(tables);
   });
 
+  it('compresses jsonb with lz4 where the server has it, and migrates where it does not', async () => {
+    const { rows } = await sql<{ lz4: boolean }>`
+      SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings
+      WHERE name = 'default_toast_compression'`.execute(empty.db);
+    const hasLz4 = rows[0]?.lz4 === true;
+    const userId = (
+      await empty.db
+        .insertInto('app_user')
+        .values({ name: 'lz4' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    // Large enough to be compressed: a day of minute samples.
+    const document = {
+      id: 'a-1',
+      day: '2024-03-11',
+      met: { items: Array.from({ length: 1440 }, (_, i) => (i % 7) / 3) },
+    };
+    await sql`INSERT INTO raw_document (user_id, data_type, doc_id, day, document, content_hash, fetched_at)
+      VALUES (${userId}, 'daily_activity', 'a-1', '2024-03-11', ${JSON.stringify(document)}::jsonb, 'x', now())`.execute(
+      empty.db,
+    );
+    const stored = await sql<{ method: string | null; document: unknown }>`
+      SELECT pg_column_compression(document) AS method, document FROM raw_document
+      WHERE user_id = ${userId}`.execute(empty.db);
+    expect(stored.rows[0]?.method).toBe(hasLz4 ? 'lz4' : 'pglz');
+    expect(stored.rows[0]?.document).toEqual(document);
+    await empty.db.deleteFrom('app_user').where('id', '=', userId).execute();
+  });
+
   it('can be rolled back to nothing and applied again', async () => {
     const down = await migrator(empty).migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();

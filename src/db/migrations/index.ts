@@ -6,6 +6,7 @@ import * as jobs from './2026-11-29-010-jobs.ts';
 import * as accounts from './2026-11-29-020-accounts.ts';
 import * as insightSettings from './2026-12-07-010-insight-settings.ts';
 import * as accountNamesNoCase from './2026-12-07-020-account-names-case-insensitive.ts';
+import * as lz4Documents from './2026-12-07-030-lz4-documents.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>): Promise<void>;
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '2026-11-29-020-accounts': accounts,
   '2026-12-07-010-insight-settings': insightSettings,
   '2026-12-07-020-account-names-case-insensitive': accountNamesNoCase,
+  '2026-12-07-030-lz4-documents': lz4Documents,
 };
