@@ -42,9 +42,11 @@ function typesOf(db: Db, table: string): Promise<Map<string, string>> {
 /**
  * Upsert rows that all have the same keys (projection rows do) with one statement per 2,000
  * rows: the rows travel as ONE JSON parameter that PostgreSQL expands with jsonb_to_recordset,
- * so neither side builds or parses tens of thousands of bind parameters. jsonb columns arrive
- * as JSON text (what the projections produce) and are cast. On a key conflict the row is
- * replaced, or kept with 'nothing'. Table and column names come from code, never from input.
+ * so neither side builds or parses tens of thousands of bind parameters. A jsonb column's value
+ * is the JSON value itself (an array, an object), written once inside the row's JSON and taken
+ * out by jsonb_to_recordset as jsonb: never serialised to text and parsed again. On a key
+ * conflict the row is replaced, or kept with 'nothing'. Table and column names come from code,
+ * never from input.
  */
 export async function upsertRows(
   db: Db,
@@ -60,12 +62,8 @@ export async function upsertRows(
   for (const c of columns) {
     if (!IDENTIFIER.test(c) || !types.has(c)) throw new TypeError(`${table} has no column "${c}"`);
   }
-  const definitions = sql.raw(
-    columns.map((c) => `${c} ${types.get(c) === 'jsonb' ? 'text' : types.get(c)}`).join(', '),
-  );
-  const selected = sql.raw(
-    columns.map((c) => (types.get(c) === 'jsonb' ? `t.${c}::jsonb` : `t.${c}`)).join(', '),
-  );
+  const definitions = sql.raw(columns.map((c) => `${c} ${types.get(c)}`).join(', '));
+  const selected = sql.raw(columns.map((c) => `t.${c}`).join(', '));
   const columnList = sql.join(columns.map((c) => sql.ref(c)));
   const keyList = sql.join(key.map((c) => sql.ref(c)));
   const updates = columns.filter((c) => !key.includes(c));

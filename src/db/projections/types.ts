@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { DocumentDataType } from '../../oura/routes.ts';
 import type { Database } from '../schema.ts';
 import type { Doc } from './values.ts';
@@ -30,8 +30,27 @@ export type DocumentTable =
 export type SampleTable = 'heart_rate_sample' | 'battery_sample';
 export type ProjectionTable = DocumentTable | SampleTable;
 
-/** Every column of a row, nullable ones included, so multi-row inserts share one column list. */
-export type ProjectionRow<T extends ProjectionTable> = Required<Insertable<Database[T]>>;
+/** The JSON value a jsonb column reads back as (an array or object), or never for other columns. */
+type JsonbValue<S> =
+  NonNullable<S> extends readonly unknown[]
+    ? S
+    : NonNullable<S> extends Date
+      ? never
+      : NonNullable<S> extends Record<string, unknown>
+        ? S
+        : never;
+
+/**
+ * Every column of a row, nullable ones included, so multi-row inserts share one column list. A
+ * jsonb column holds its JSON value itself, as upsertRows (rows.ts) writes it, not its text.
+ */
+export type ProjectionRow<T extends ProjectionTable> = Required<{
+  [K in keyof Insertable<Database[T]>]: K extends keyof Selectable<Database[T]>
+    ? [JsonbValue<Selectable<Database[T]>[K]>] extends [never]
+      ? Insertable<Database[T]>[K]
+      : readonly unknown[] | Readonly<Record<string, unknown>> | null
+    : Insertable<Database[T]>[K];
+}>;
 
 /** Where a document sits in time, for raw_document.day / utc_offset_minutes. */
 export interface DocumentPlace {

@@ -161,17 +161,11 @@ export function textArray(doc: Doc, ...path: string[]): string[] | null {
   return v;
 }
 
-/** Any JSON value, serialised for a jsonb column. */
-export function json(doc: Doc, ...path: string[]): string | null {
-  const v = get(doc, path);
-  if (v === undefined || v === null) return null;
-  return JSON.stringify(v);
-}
-
 export interface SampleColumns {
   interval: number | null;
   start: string | null;
-  items: string | null;
+  /** For a jsonb column: the array itself, serialised once with the whole row (rows.ts). */
+  items: readonly (number | null)[] | null;
 }
 
 /**
@@ -192,7 +186,7 @@ export function sample(doc: Doc, ...path: string[]): SampleColumns {
     fail([...path, 'items'], 'an array of numbers or nulls', items);
   }
   const start = instant(doc, ...path, 'timestamp');
-  return { interval, start, items: items == null ? null : JSON.stringify(items) };
+  return { interval, start, items: (items as (number | null)[] | null | undefined) ?? null };
 }
 
 export function required<T>(value: T | null, field: string): T {
@@ -208,10 +202,10 @@ export function offsetFromSeconds(doc: Doc, ...path: string[]): number | null {
   return Math.round(seconds / 60);
 }
 
-/** A JSON array, serialised for a jsonb column. */
-export function jsonArray(doc: Doc, ...path: string[]): string | null {
+/** A JSON array, for a jsonb column (serialised once with the whole row, rows.ts). */
+export function jsonArray(doc: Doc, ...path: string[]): readonly unknown[] | null {
   const v = get(doc, path);
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v)) fail(path, 'an array', v);
-  return JSON.stringify(v);
+  return v;
 }
