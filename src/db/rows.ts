@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './database.ts';
 
-/** Rows per statement: bounds the JSON text built for one statement, not a parameter count. */
+/** Rows per statement: bounds the arrays built for one statement, not a parameter count. */
 const ROWS_PER_STATEMENT = 2_000;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -40,13 +40,48 @@ function typesOf(db: Db, table: string): Promise<Map<string, string>> {
 }
 
 /**
+ * How one column travels in `unnest`: as an array of its own type, or, for jsonb and array
+ * columns, as text (a JSON text, an array literal) cast per row, since unnest would flatten an
+ * array of arrays.
+ */
+interface ColumnPlan {
+  name: string;
+  /** The parameter's array type. */
+  paramType: string;
+  /** The select-list expression for the column. */
+  select: string;
+  value(v: unknown): unknown;
+}
+
+function planColumn(name: string, type: string): ColumnPlan {
+  if (type === 'jsonb') {
+    return {
+      name,
+      paramType: 'text[]',
+      select: `t.${name}::jsonb`,
+      value: (v) => (v === null || v === undefined ? null : JSON.stringify(v)),
+    };
+  }
+  if (type.endsWith('[]')) {
+    return {
+      name,
+      paramType: 'text[]',
+      select: `t.${name}::${type}`,
+      value: (v) => (v === null || v === undefined ? null : textArrayLiteral(v as string[])),
+    };
+  }
+  return { name, paramType: `${type}[]`, select: `t.${name}`, value: (v) => v ?? null };
+}
+
+/**
  * Upsert rows that all have the same keys (projection rows do) with one statement per 2,000
- * rows: the rows travel as ONE JSON parameter that PostgreSQL expands with jsonb_to_recordset,
- * so neither side builds or parses tens of thousands of bind parameters. A jsonb column's value
- * is the JSON value itself (an array, an object), written once inside the row's JSON and taken
- * out by jsonb_to_recordset as jsonb: never serialised to text and parsed again. On a key
- * conflict the row is replaced, or kept with 'nothing'. Table and column names come from code,
- * never from input.
+ * rows: each column travels as ONE array parameter and PostgreSQL zips them back into rows with
+ * `unnest`, so neither side builds or parses tens of thousands of bind parameters, and each
+ * value is parsed once by its own type's input function (a jsonb column's JSON text by jsonb's).
+ * Measured against one JSON recordset parameter (jsonb_to_recordset), this takes less than half
+ * the server's CPU: the recordset is first parsed whole into one jsonb value, then taken apart.
+ * On a key conflict the row is replaced, or kept with 'nothing'. Table and column names come
+ * from code, never from input.
  */
 export async function upsertRows(
   db: Db,
@@ -62,8 +97,9 @@ export async function upsertRows(
   for (const c of columns) {
     if (!IDENTIFIER.test(c) || !types.has(c)) throw new TypeError(`${table} has no column "${c}"`);
   }
-  const definitions = sql.raw(columns.map((c) => `${c} ${types.get(c)}`).join(', '));
-  const selected = sql.raw(columns.map((c) => `t.${c}`).join(', '));
+  const plans = columns.map((c) => planColumn(c, types.get(c) as string));
+  const selected = sql.raw(plans.map((p) => p.select).join(', '));
+  const aliases = sql.raw(columns.join(', '));
   const columnList = sql.join(columns.map((c) => sql.ref(c)));
   const keyList = sql.join(key.map((c) => sql.ref(c)));
   const updates = columns.filter((c) => !key.includes(c));
@@ -74,8 +110,11 @@ export async function upsertRows(
           updates.map((c) => sql`${sql.ref(c)} = EXCLUDED.${sql.ref(c)}`),
         )}`;
   for (const part of chunk(rows, ROWS_PER_STATEMENT)) {
+    const arrays = sql.join(
+      plans.map((p) => sql`${part.map((r) => p.value(r[p.name]))}::${sql.raw(p.paramType)}`),
+    );
     await sql`INSERT INTO ${sql.table(table)} (${columnList})
-      SELECT ${selected} FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb) AS t (${definitions})
+      SELECT ${selected} FROM unnest(${arrays}) AS t (${aliases})
       ${conflict}`.execute(db);
   }
 }
