@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeFor, parseSyncArgs } from '../src/cli/commands/sync.ts';
-import { createProgressDisplay, formatProgressLine } from '../src/cli/progress.ts';
+import { createProgressDisplay, formatProgressLine, num } from '../src/cli/progress.ts';
 import { stopEmbeddedServer } from '../src/db/embedded/server.ts';
 import { DATA_TYPES } from '../src/oura/routes.ts';
 
@@ -76,6 +77,15 @@ describe('snowtorch sync arguments', () => {
 });
 
 describe('progress display', () => {
+  it('groups thousands exactly as en-US does, for any count', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), (n) => {
+        expect(num(n)).toBe(n.toLocaleString('en-US'));
+      }),
+    );
+    for (const n of [0, 999, 1000, 100000, 1000000]) expect(num(n)).toBe(n.toLocaleString('en-US'));
+  });
+
   it('prints plain lines when not on a terminal', () => {
     let text = '';
     const stream = Object.assign(
