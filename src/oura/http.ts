@@ -1,4 +1,7 @@
 import { OuraProtocolError, OuraTimeoutError, OuraUpstreamError } from './errors.ts';
+import { type Exchange, exchange, type ResponseHeaders } from './transport.ts';
+
+export type { ResponseHeaders } from './transport.ts';
 
 /**
  * One HTTP attempt against the Oura API. Failures where no usable response arrived become typed
@@ -8,7 +11,7 @@ import { OuraProtocolError, OuraTimeoutError, OuraUpstreamError } from './errors
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** Parsed JSON body (2xx), or the best-effort parsed error body (undefined if none). */
   body: unknown;
   /** Raw text of a non-2xx body, for error messages. */
@@ -61,12 +64,12 @@ export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
     });
   };
 
-  let res: Response;
+  let res: Exchange;
   try {
-    res = await fetch(req.url, {
+    res = await exchange({
       method,
+      url: req.url,
       signal,
-      redirect: 'error',
       ...(req.headers ? { headers: req.headers } : {}),
       ...(req.body !== undefined ? { body: req.body } : {}),
     });
@@ -75,7 +78,7 @@ export async function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   }
   let text: string;
   try {
-    text = await res.text();
+    text = await res.body();
   } catch (err) {
     throw failed(err, 'body');
   }

@@ -1,3 +1,4 @@
+import type { ResponseHeaders } from './transport.ts';
 /**
  * Client-side rate limiter: Oura's own budget, at most `limit` requests in any `windowMs`
  * (5000 per 5 minutes per token, spec 1.37 FAQ), plus a cap on requests in flight. Requests go
@@ -31,7 +32,7 @@ export interface Limiter {
   /** Hold every queued request until `ms` from now (after a 429 with Retry-After). */
   pauseFor(ms: number): void;
   /** Adopt the budget a response states in its rate-limit headers, if any. */
-  observe(headers: Headers): void;
+  observe(headers: ResponseHeaders): void;
 }
 
 interface Waiter {

@@ -1,3 +1,4 @@
+import type { ResponseHeaders } from './transport.ts';
 /**
  * Exponential backoff with "full jitter" (a random delay in [0, min(cap, base * 2^attempt)]), so
  * many clients retrying after the same outage spread out instead of arriving together.
@@ -34,7 +35,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * `X-RateLimit-Reset` (epoch seconds), as spec 1.37 "Rate limits" lists them. Null when neither
  * header is usable.
  */
-export function retryAfterSeconds(headers: Headers, nowMs: number = Date.now()): number | null {
+export function retryAfterSeconds(
+  headers: ResponseHeaders,
+  nowMs: number = Date.now(),
+): number | null {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter);
