@@ -4,7 +4,9 @@
  * Connects user "demo" through the real OAuth code flow, then runs the real command,
  * `snowtorch sync --user demo --json` (bin/snowtorch.js, as a user starts it, with the launcher's
  * flags), in a process of its own, and prints one JSON line: wall time from starting the command
- * to its exit, its CPU time and peak RSS (its own getrusage, see exitUsage.mjs), documents and
+ * to its exit (commandMs), the run's own duration from its summary (wallMs: from the run's
+ * start, after the command has started and connected, to its end, as the naive ingester times
+ * itself), its CPU time and peak RSS (its own getrusage, see exitUsage.mjs), documents and
  * requests from its summary.
  */
 import { spawn } from 'node:child_process';
@@ -89,7 +91,7 @@ try {
     out += c.toString();
   });
   const [code] = (await once(child, 'exit')) as [number | null];
-  const wallMs = performance.now() - started;
+  const commandMs = performance.now() - started;
   if (code !== 0) throw new Error(`snowtorch sync exited with ${code}`);
   const usage = JSON.parse(await readFile(usageFile, 'utf8')) as {
     maxRssKb: number;
@@ -102,7 +104,8 @@ try {
   process.stdout.write(
     `${JSON.stringify({
       status: summary.status,
-      wallMs,
+      wallMs: Date.parse(String(summary.finishedAt)) - Date.parse(String(summary.startedAt)),
+      commandMs,
       cpuMs: usage.cpuMs,
       documents: counts.reduce((n, c) => n + c.fetched, 0),
       requests: counts.reduce((n, c) => n + c.requests, 0),
