@@ -1,6 +1,5 @@
 import { loadConfig } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
 import { findUserByName } from '../../db/users.ts';
 import {
   getSyncStatus,
@@ -8,6 +7,7 @@ import {
   type SampleSpan,
   type UserStatus,
 } from '../../sync/status.ts';
+import { migrateIfBehind } from '../schema.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch status [--user NAME] [--json]
@@ -101,7 +101,7 @@ export async function runStatusCommand(argv: string[]): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.database);
   try {
-    await migrateToLatest(database.db);
+    await migrateIfBehind(database.db);
     let statuses: UserStatus[];
     if (values.user !== undefined) {
       const user = await findUserByName(database.db, values.user);
