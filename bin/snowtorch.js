@@ -14,6 +14,8 @@ module.enableCompileCache?.();
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
+const BUILD = `${root}dist/cli/main.js`;
+
 /** Everything the build is made from: a change to any of these makes it stale. */
 const INPUTS = ['src', 'package.json', 'package-lock.json', 'scripts/build-cli.ts'];
 
@@ -26,10 +28,12 @@ function freshBuild() {
   } catch {
     return undefined;
   }
+  // The container image ships the build and no sources: nothing to compare.
+  if (!statSync(`${root}src/cli/main.ts`, { throwIfNoEntry: false })) return BUILD;
   for (const input of INPUTS) {
     const path = `${root}${input}`;
     const info = statSync(path, { throwIfNoEntry: false });
-    if (!info) continue; // the container image ships no sources
+    if (!info) continue;
     if (info.mtimeMs > startedAt) return undefined;
     if (!info.isDirectory()) continue;
     // Directories too: removing or renaming a file changes only its directory.
@@ -38,7 +42,7 @@ function freshBuild() {
       if (mtime === undefined || mtime > startedAt) return undefined;
     }
   }
-  return `${root}dist/cli/main.js`;
+  return BUILD;
 }
 
 await import(pathToFileURL(freshBuild() ?? `${root}src/cli/main.ts`).href);
