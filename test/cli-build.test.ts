@@ -103,11 +103,11 @@ describe('bin/snowtorch.js', () => {
   async function freshBuild() {
     const hourAgo = Date.now() - 3_600_000;
     startedAt = Date.now() - 60_000;
-    await writeFile(join(project, 'dist/cli/build.json'), JSON.stringify({ startedAt }));
-    for (const p of ['package.json', 'src', 'src/cli', 'src/cli/main.ts', 'src/cli/commands']) {
+    const inputs = ['package.json', 'src/cli/commands/status.ts', 'src/cli/main.ts'];
+    await writeFile(join(project, 'dist/cli/build.json'), JSON.stringify({ startedAt, inputs }));
+    for (const p of ['package.json', 'src/cli/main.ts', 'src/cli/commands/status.ts']) {
       await setTime(p, hourAgo);
     }
-    await setTime('src/cli/commands/status.ts', hourAgo);
   }
 
   it('runs the build while no input changed since it started', async () => {
@@ -115,7 +115,7 @@ describe('bin/snowtorch.js', () => {
     expect((await launch()).stdout).toBe('build\n');
   });
 
-  it('runs the sources once any source, however deep, is newer than the build', async () => {
+  it('runs the sources once a source it was made from is newer than the build', async () => {
     await freshBuild();
     await setTime('src/cli/commands/status.ts', startedAt + 1);
     expect((await launch()).stdout).toBe('sources\n');
@@ -125,6 +125,16 @@ describe('bin/snowtorch.js', () => {
     await freshBuild();
     await setTime('package.json', startedAt + 1);
     expect((await launch()).stdout).toBe('sources\n');
+  });
+
+  it('runs the sources once a source the build was made from is gone', async () => {
+    await freshBuild();
+    await rename(join(project, 'src/cli/commands/status.ts'), join(project, 'src/cli/status.ts'));
+    try {
+      expect((await launch()).stdout).toBe('sources\n');
+    } finally {
+      await rename(join(project, 'src/cli/status.ts'), join(project, 'src/cli/commands/status.ts'));
+    }
   });
 
   it('runs the sources when asked to, or when there is no build', async () => {
