@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/env.ts';
+import { loadDatabaseConfig } from '../../config/database.ts';
 import { openDatabase } from '../../db/database.ts';
 import { findUserByName } from '../../db/users.ts';
 import {
@@ -98,8 +98,8 @@ export async function runStatusCommand(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const config = loadConfig();
-  const database = await openDatabase(config.database);
+  // Only the database's variables: the rest of the configuration (and zod) is not needed here.
+  const database = await openDatabase(loadDatabaseConfig());
   try {
     await migrateIfBehind(database.db);
     let statuses: UserStatus[];
