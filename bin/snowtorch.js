@@ -14,7 +14,7 @@ module.enableCompileCache?.();
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-const BUILD = `${root}dist/cli/main.js`;
+const BUILD = `${root}dist/cli/main.cjs`;
 
 /**
  * The build's entry when none of the files it was made from (dist/cli/build.json lists them:
@@ -39,4 +39,6 @@ function freshBuild() {
   return BUILD;
 }
 
-await import(pathToFileURL(freshBuild() ?? `${root}src/cli/main.ts`).href);
+const build = freshBuild();
+if (build) module.createRequire(import.meta.url)(build);
+else await import(pathToFileURL(`${root}src/cli/main.ts`).href);

@@ -35,7 +35,7 @@ describe('the built CLI (dist/cli)', () => {
     const database = await createCliDatabase('cli-build');
     ({ env, cleanup } = database);
     await buildCli(outDir);
-    expect((await node(join(outDir, 'main.js'), ['migrate'], env)).code).toBe(0);
+    expect((await node(join(outDir, 'main.cjs'), ['migrate'], env)).code).toBe(0);
     const open = await openDatabase(database.config);
     try {
       const { id } = await open.db
@@ -65,7 +65,7 @@ describe('the built CLI (dist/cli)', () => {
     'no-such-command',
   ])('answers `snowtorch %s` exactly as the sources do', async (command) => {
     const args = command.split(' ');
-    const built = await node(join(outDir, 'main.js'), args, env);
+    const built = await node(join(outDir, 'main.cjs'), args, env);
     const sources = await node(join(ROOT, 'src/cli/main.ts'), args, env);
     expect(built).toEqual(sources);
     expect(built.stdout + built.stderr).not.toBe('');
@@ -91,7 +91,7 @@ describe('bin/snowtorch.js', () => {
     }
     await copyFile(LAUNCHER, join(project, 'bin/snowtorch.js'));
     await writeFile(join(project, 'package.json'), '{"type":"module"}\n');
-    await writeFile(join(project, 'dist/cli/main.js'), "console.log('build');\n");
+    await writeFile(join(project, 'dist/cli/main.cjs'), "console.log('build');\n");
     await writeFile(join(project, 'src/cli/main.ts'), "console.log('sources');\n");
     await writeFile(join(project, 'src/cli/commands/status.ts'), 'export {};\n');
   });
