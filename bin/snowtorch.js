@@ -3,9 +3,9 @@
 // make it, the container image ships it), while that build is fresh, and from the TypeScript
 // sources otherwise (Node >= 22.18 strips types), so an edited source runs as it is with no
 // build step. The build is a few bundled files instead of hundreds of modules: `snowtorch status`
-// answered in 0.45 s from the sources and in about half that from the build (docs/benchmarks.md).
-// The module compile cache (in the OS temp directory, or NODE_COMPILE_CACHE) keeps the compiled
-// code of either between runs. SNOWTORCH_FROM_SOURCES=1 runs the sources whatever the build.
+// needs about a third of the CPU time it needed from the sources (docs/benchmarks.md). The module
+// compile cache (in the OS temp directory, or NODE_COMPILE_CACHE) keeps the compiled code of
+// either between runs. SNOWTORCH_FROM_SOURCES=1 runs the sources whatever the build.
 import { readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
