@@ -56,8 +56,10 @@ if (only.has('cli')) {
   await writeSection(
     'cli',
     `## CLI start\n\nTime from \`node bin/snowtorch.js <command>\` to its exit, with the launcher's flags. ` +
-      `The launcher turns on Node's module compile cache: stripped and compiled modules are kept between runs, ` +
-      `so only the first start after a change pays for them (the cold row). Target: <= 0.3 s.\n` +
+      `The launcher runs the build (dist/cli, bundled by \`scripts/build-cli.ts\`) while it is fresh and the ` +
+      `TypeScript sources otherwise (\`SNOWTORCH_FROM_SOURCES=1\` here). It turns on Node's module compile ` +
+      `cache: compiled modules are kept between runs, so only the first start after a change pays for them ` +
+      `(the cold rows). Target: <= 0.3 s.\n` +
       `Machine: ${machine}.\n\n${cliStartMarkdown(result)}`,
   );
 }

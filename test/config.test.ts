@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadDatabaseConfig } from '../src/config/database.ts';
 import { ConfigError, loadConfig } from '../src/config/env.ts';
 
 const KEY = 'a'.repeat(64);
@@ -107,5 +108,25 @@ describe('configuration from the environment', () => {
     expect(config.oura.apiBaseUrl).toBe('http://127.0.0.1:9000');
     expect(config.oura.tokenUrl).toBe('https://moi.example/oauth/v2/ext/oauth-token');
     expect(config.oura.revokeUrl).toBe('http://127.0.0.1:9000/oauth/revoke');
+  });
+
+  it('reads the database alone the same way, without the other variables', () => {
+    const env = {
+      DATABASE_URL: 'postgres://u@db:5433/snow?sslmode=verify-full',
+      LOG_LEVEL: 'loud',
+    };
+    expect(loadDatabaseConfig(env)).toEqual(loadConfig({ ...env, LOG_LEVEL: 'info' }).database);
+    expect(loadDatabaseConfig({ SNOWTORCH_DATA_DIR: ' /srv/st ' })).toEqual({
+      kind: 'embedded',
+      dataDir: '/srv/st',
+    });
+    const bad = (() => {
+      try {
+        loadDatabaseConfig({ SQL_HOST: 'db', SQL_PORT: '5432.5', SQL_SSLMODE: 'maybe' });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.issues.map((i) => i.variable);
+      }
+    })();
+    expect(bad).toEqual(['SQL_PORT', 'SQL_SSLMODE']);
   });
 });

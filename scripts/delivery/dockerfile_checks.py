@@ -36,7 +36,7 @@ base = froms[0][1].split()[0]
 base = re.sub(r"\$\{(\w+)\}", lambda m: args_before.get(m.group(1), m.group(0)), base)
 check(f"base image is Node.js 24 on bookworm-slim pinned to an exact release ({base})",
       re.fullmatch(r"node:24\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?", base) is not None)
-check("multi-stage build (separate dependency, web and runtime stages)", len(froms) >= 3)
+check("multi-stage build (separate dependency, build and runtime stages)", len(froms) >= 3)
 last = froms[-1][0]
 final = instructions[last:]
 
@@ -51,7 +51,9 @@ deps = stage("deps")
 check("dependency stage runs npm ci --omit=dev", any(ins == "RUN" and "npm ci" in a and "--omit=dev" in a for ins, a in deps))
 check("runtime stage copies node_modules from the production-only stage",
       any(ins == "COPY" and "--from=deps" in a and "node_modules" in a for ins, a in final))
-check("runtime stage has src/ and bin/", all(any(ins == "COPY" and re.search(rf"\b{d}\b", a) for ins, a in final) for d in ("src", "bin")))
+check("runtime stage has the built CLI (dist/cli) and bin/, not the sources",
+      all(any(ins == "COPY" and re.search(rf"\b{d}\b", a) for ins, a in final) for d in ("dist/cli", "bin"))
+      and not any(ins in ("COPY", "ADD") and re.search(r"\bsrc\b", a) for ins, a in final))
 check("runtime stage copies no dev tooling, tests or docs",
       not any(ins in ("COPY", "ADD") and re.search(r"\b(test|bench|docs)\b|^\.\s", a) for ins, a in final))
 users = [a for ins, a in final if ins == "USER"]
@@ -84,6 +86,7 @@ check("runtime binds 0.0.0.0 with the explicit remote opt-in", "SNOWTORCH_HOST=0
 ignore = [l.strip() for l in open(f"{root}/.dockerignore") if l.strip() and not l.startswith("#")]
 check(".dockerignore is an allow-list (starts by excluding everything)", ignore[:1] == ["*"])
 allowed = {l[1:].rstrip("/") for l in ignore if l.startswith("!")}
-check(".dockerignore lets in only package files, bin/, src/ and web/",
-      allowed <= {"package.json", "package-lock.json", "bin", "src", "web"} and {"bin", "src", "package.json", "package-lock.json"} <= allowed, allowed)
+check(".dockerignore lets in only package files, bin/, src/, web/ and the CLI's build script",
+      allowed <= {"package.json", "package-lock.json", "bin", "src", "web", "scripts/build-cli.ts"}
+      and {"bin", "src", "package.json", "package-lock.json", "scripts/build-cli.ts"} <= allowed, allowed)
 sys.exit(1 if failed else 0)

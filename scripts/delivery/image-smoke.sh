@@ -125,8 +125,9 @@ check "HEALTHCHECK survives the build (docker format)" \
 check "the image holds no tests, benchmarks, docs, .env or dev dependencies" \
   podman run --rm --network host --entrypoint sh "$image" -c \
   'cd /app && ! ls -d test bench docs .env .git web/src 2>/dev/null | grep . && [ ! -e node_modules/vitest ] && [ ! -e node_modules/typescript ] && [ -d node_modules/fastify ]'
-check "the image holds src/, bin/ and the dashboard build (web/dist)" \
-  podman run --rm --network host --entrypoint sh "$image" -c 'test -f /app/bin/snowtorch.js -a -d /app/src -a -f /app/web/dist/index.html'
+check "the image holds bin/, the built CLI (dist/cli, not src/) and the dashboard build (web/dist)" \
+  podman run --rm --network host --entrypoint sh "$image" -c \
+  'test -f /app/bin/snowtorch.js -a -f /app/dist/cli/main.cjs -a -f /app/dist/cli/build.json -a ! -e /app/src -a -f /app/web/dist/index.html'
 check "the extra CA build argument left nothing in the image" \
   bash -c "! podman image inspect --format '{{.Config.Env}}' '$image' | grep -q NODE_EXTRA_CA_CERTS"
 

@@ -1,20 +1,15 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { type DatabaseConfig, parseDatabaseEnv, setVariables } from './database.ts';
+import { ConfigError } from './errors.ts';
+
+export type { DatabaseConfig } from './database.ts';
+export { ConfigError } from './errors.ts';
 
 /**
  * Snowtorch's configuration, parsed once from the environment into a frozen object.
  * Every bad or missing variable is reported at once, by name (see ConfigError).
  */
-
-export type DatabaseConfig =
-  /** Snowtorch's own PostgreSQL server in the data directory (src/db/embedded/server.ts). */
-  | { readonly kind: 'embedded'; readonly dataDir: string }
-  | {
-      readonly kind: 'postgres';
-      readonly connectionString: string;
-      /** TLS settings derived from `sslmode` / `SQL_SSLMODE` and `SQL_CA_FILE`. */
-      readonly ssl: false | { readonly rejectUnauthorized: boolean; readonly caFile?: string };
-    };
 
 export interface Config {
   readonly database: DatabaseConfig;
@@ -47,17 +42,6 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-export class ConfigError extends Error {
-  readonly issues: readonly { variable: string; message: string }[];
-  constructor(issues: readonly { variable: string; message: string }[]) {
-    super(
-      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`,
-    );
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
-}
-
 const url = (what: string) =>
   z
     .string()
@@ -73,21 +57,6 @@ const port = z.coerce
   .max(65535, 'must be 1-65535');
 
 const envSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
-      message: 'must be a postgres:// or postgresql:// URL',
-    })
-    .optional(),
-  SQL_HOST: z.string().trim().min(1).optional(),
-  SQL_PORT: port.optional(),
-  SQL_USER: z.string().trim().min(1).optional(),
-  SQL_PASSWORD: z.string().optional(),
-  SQL_DATABASE: z.string().trim().min(1).optional(),
-  SQL_SSLMODE: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
-  SQL_CA_FILE: z.string().trim().min(1).optional(),
-  SNOWTORCH_DATA_DIR: z.string().trim().min(1).default('./data'),
   OURA_API_BASE_URL: url('API base').default('https://api.ouraring.com'),
   OURA_AUTHORIZE_URL: url('authorize endpoint').default(
     'https://cloud.ouraring.com/oauth/authorize',
@@ -178,79 +147,23 @@ function parseTrustProxy(value: string): false | string {
 
 /** Parse the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings mean "unset" (as docker-compose and .env files produce them).
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
-  );
+  const cleaned = setVariables(env);
+  const db = parseDatabaseEnv(cleaned);
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({
-        variable: String(i.path[0] ?? '(environment)'),
-        message: i.message,
-      })),
-    );
-  }
+  const issues = [
+    ...db.issues,
+    ...(parsed.error?.issues ?? []).map((i) => ({
+      variable: String(i.path[0] ?? '(environment)'),
+      message: i.message,
+    })),
+  ];
+  if (issues.length || !parsed.success) throw new ConfigError(issues);
   const e = parsed.data;
-  const issues: { variable: string; message: string }[] = [];
-
-  let database: DatabaseConfig;
-  const sqlVars = ['SQL_HOST', 'SQL_USER', 'SQL_DATABASE'] as const;
-  const anySql = sqlVars.some((k) => e[k] !== undefined) || e.SQL_PASSWORD !== undefined;
-  if (e.DATABASE_URL && anySql) {
-    issues.push({
-      variable: 'DATABASE_URL',
-      message: 'set either DATABASE_URL or the SQL_* variables, not both',
-    });
-  }
-  if (e.DATABASE_URL || anySql) {
-    let connectionString: string;
-    let sslmode: string | undefined = e.SQL_SSLMODE;
-    if (e.DATABASE_URL) {
-      const u = new URL(e.DATABASE_URL);
-      sslmode = u.searchParams.get('sslmode') ?? sslmode;
-      // pg would otherwise interpret sslmode itself; TLS options are passed explicitly below.
-      u.searchParams.delete('sslmode');
-      u.searchParams.delete('sslrootcert');
-      connectionString = u.toString();
-    } else {
-      for (const k of sqlVars) {
-        if (e[k] === undefined)
-          issues.push({ variable: k, message: 'required when SQL_* is used' });
-      }
-      const u = new URL('postgres://localhost');
-      u.hostname = e.SQL_HOST ?? 'localhost';
-      u.port = String(e.SQL_PORT ?? 5432);
-      u.username = encodeURIComponent(e.SQL_USER ?? '');
-      if (e.SQL_PASSWORD) u.password = encodeURIComponent(e.SQL_PASSWORD);
-      u.pathname = `/${encodeURIComponent(e.SQL_DATABASE ?? '')}`;
-      connectionString = u.toString();
-    }
-    if (
-      sslmode &&
-      !['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode)
-    ) {
-      issues.push({ variable: 'DATABASE_URL', message: `unknown sslmode "${sslmode}"` });
-    }
-    const ssl =
-      !sslmode || sslmode === 'disable' || sslmode === 'prefer'
-        ? false
-        : {
-            // `require` encrypts without verifying (libpq semantics) unless a CA file is given.
-            rejectUnauthorized: sslmode !== 'require' || e.SQL_CA_FILE !== undefined,
-            ...(e.SQL_CA_FILE ? { caFile: e.SQL_CA_FILE } : {}),
-          };
-    database = { kind: 'postgres', connectionString, ssl };
-  } else {
-    database = { kind: 'embedded', dataDir: e.SNOWTORCH_DATA_DIR };
-  }
-
-  if (issues.length) throw new ConfigError(issues);
 
   const apiBase = e.OURA_API_BASE_URL.replace(/\/+$/, '');
   return Object.freeze({
-    database: Object.freeze(database),
-    dataDir: e.SNOWTORCH_DATA_DIR,
+    database: Object.freeze(db.database),
+    dataDir: db.dataDir,
     oura: Object.freeze({
       apiBaseUrl: apiBase,
       authorizeUrl: e.OURA_AUTHORIZE_URL,

@@ -3,11 +3,11 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
 import { findUserByName, listUsers } from '../../db/users.ts';
 import { exportStream } from '../../export/exportStream.ts';
 import { ExportOptionError, parseExportOptions } from '../../export/options.ts';
 import { DATA_TYPES } from '../../oura/routes.ts';
+import { migrateIfBehind } from '../schema.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch export --out FILE [--format csv|ndjson] [--types T,...]
@@ -50,7 +50,7 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   const database = await openDatabase(config.database);
   try {
     const { db } = database;
-    await migrateToLatest(db);
+    await migrateIfBehind(db);
     let user: { id: number; name: string } | undefined;
     if (values.user !== undefined) {
       user = await findUserByName(db, values.user);

@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
 import { getOverview } from '../../db/queries/getOverview.ts';
 import { findUserByName, listUsers } from '../../db/users.ts';
 import { isValidDay } from '../../insights/days.ts';
 import { weekReportHtml, weekReportMarkdown } from '../../reports/render.ts';
 import { buildWeekReport } from '../../reports/week.ts';
+import { migrateIfBehind } from '../schema.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch report --week [--user NAME] [--day YYYY-MM-DD] [--format md|html] [--out FILE]
@@ -48,7 +48,7 @@ export async function runReportCommand(argv: string[]): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.database);
   try {
-    await migrateToLatest(database.db);
+    await migrateIfBehind(database.db);
     let user: { id: number; name: string } | undefined;
     if (values.user !== undefined) {
       user = await findUserByName(database.db, values.user);

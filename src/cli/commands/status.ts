@@ -1,6 +1,5 @@
-import { loadConfig } from '../../config/env.ts';
+import { loadDatabaseConfig } from '../../config/database.ts';
 import { openDatabase } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
 import { findUserByName } from '../../db/users.ts';
 import {
   getSyncStatus,
@@ -8,6 +7,7 @@ import {
   type SampleSpan,
   type UserStatus,
 } from '../../sync/status.ts';
+import { migrateIfBehind } from '../schema.ts';
 import { parseCommandArgs, UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch status [--user NAME] [--json]
@@ -98,10 +98,10 @@ export async function runStatusCommand(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const config = loadConfig();
-  const database = await openDatabase(config.database);
+  // Only the database's variables: the rest of the configuration (and zod) is not needed here.
+  const database = await openDatabase(loadDatabaseConfig());
   try {
-    await migrateToLatest(database.db);
+    await migrateIfBehind(database.db);
     let statuses: UserStatus[];
     if (values.user !== undefined) {
       const user = await findUserByName(database.db, values.user);

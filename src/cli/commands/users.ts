@@ -14,9 +14,9 @@ import {
 import { recordAudit } from '../../db/auditLog.ts';
 import { listConnections } from '../../db/connections.ts';
 import { openDatabase } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
 import { deleteUserSessions } from '../../db/sessions.ts';
 import { findUserByName } from '../../db/users.ts';
+import { migrateIfBehind } from '../schema.ts';
 import { UsageError } from '../usage.ts';
 
 const HELP = `Usage: snowtorch users <list|create|reset-password|delete|login-link> [NAME] [options]
@@ -125,7 +125,7 @@ export async function runUsersCommand(argv: string[]): Promise<void> {
   const database = await openDatabase(config.database);
   const db = database.db;
   try {
-    await migrateToLatest(db);
+    await migrateIfBehind(db);
     if (action === 'list') {
       const [accounts, connections] = await Promise.all([listAccounts(db), listConnections(db)]);
       const conn = new Map(connections.map((c) => [c.userId, c.status]));
