@@ -11,6 +11,7 @@ import {
   rm,
   writeFile,
 } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -164,22 +165,34 @@ function refuseEarlierLayout(layout: EmbeddedLayout): void {
   );
 }
 
+/**
+ * The server is taken as running when its postmaster.pid says "ready" (PostgreSQL writes the
+ * state on the pid file's eighth line) and its socket accepts a connection: no login, which
+ * would cost every command a SCRAM exchange before its own pool logs in again. A pid file left
+ * by a crash fails the socket check, and the caller starts the server under the lock.
+ */
 async function connectionIfRunning(
   layout: EmbeddedLayout,
 ): Promise<EmbeddedConnection | undefined> {
-  if (!existsSync(join(layout.cluster, 'postmaster.pid'))) return undefined;
-  const connection = await readConnection(layout).catch(() => undefined);
-  if (!connection) return undefined;
-  const client = new pg.Client({ ...connection, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return connection;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  const pidFile = await readFile(join(layout.cluster, 'postmaster.pid'), 'utf8').catch(() => '');
+  if (pidFile.split('\n')[7]?.trim() !== 'ready') return undefined;
+  if (!(await socketAccepts(join(layout.cluster, `.s.PGSQL.${PORT}`)))) return undefined;
+  return readConnection(layout).catch(() => undefined);
+}
+
+function socketAccepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    socket.setTimeout(5_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function readConnection(layout: EmbeddedLayout): Promise<EmbeddedConnection> {
