@@ -38,7 +38,7 @@ beforeAll(async () => {
   databaseUrl = testPostgresUrl(dbName);
   database = await openDatabase({ kind: 'postgres', connectionString: databaseUrl, ssl: false });
   await migrateToLatest(database.db);
-  h = await startSyncHarness({ days: 365, users: 1, latencyMs: 15 }, database);
+  h = await startSyncHarness({ days: 200, users: 1, latencyMs: 15 }, database);
   user = await h.connect('demo');
 }, 300_000);
 
