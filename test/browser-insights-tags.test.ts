@@ -1,55 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLoginLink } from '../src/accounts/links.ts';
 import type { AnnotationsResponse, CorrelationResponse } from '../src/api/types.ts';
-import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
-import { CHROMIUM, launchChromium, logInWithLink } from './support/chromium.ts';
-import { SHOTS } from './support/dashboardBrowser.ts';
-import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
+import { CHROMIUM } from './support/chromium.ts';
+import { type DashboardBrowser, startDashboardBrowser } from './support/dashboardBrowser.ts';
 
 /**
  * The Experiments and Correlations pages and the tag annotations in headless Chromium, at
  * desktop (1280 px) and phone (390 px) widths, on simulated data synced by the real engine.
- * Screenshots go to test-results/screenshots, or to docs/screenshots with
- * SNOWTORCH_SCREENSHOTS=docs.
+ * Screenshots with SNOWTORCH_SCREENSHOTS (see dashboardBrowser.ts).
  */
 
 const END = '2026-11-28';
 
-let h: SyncHarness;
-let dashboard: RunningDashboard;
-let browser: Browser;
-let storageState: BrowserContextOptions['storageState'];
-let cookie = '';
-const errors: string[] = [];
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${dashboard.url}${path}`, { headers: { cookie } });
-  return (await res.json()) as T;
-}
-
-async function open(path: string, width: number): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: 900 },
-    colorScheme: 'dark',
-    storageState,
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${path}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
-  await page.goto(`${dashboard.url}${path}`, { waitUntil: 'networkidle' });
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+let d: DashboardBrowser;
+const api = <T>(path: string) => d.api<T>(path);
+/** The file's one page at this width, moved to `path`. */
+const visit = (path: string, width: number) => d.visit(path, { width });
 
 /** Nothing sticks out sideways: the page fits the phone's width. */
 async function fitsWidth(page: Page): Promise<boolean> {
@@ -58,32 +25,11 @@ async function fitsWidth(page: Page): Promise<boolean> {
 
 describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
   beforeAll(async () => {
-    h = await startSyncHarness({ days: 400, endDate: END, users: 1 });
-    const user = await h.connect('demo');
-    const run = await h.sync(user.id);
-    expect(run.status).toBe('succeeded');
-    dashboard = await serveDashboard({
-      config: h.config,
-      db: h.db,
-      sync: h.ctx,
-      port: 0,
-      host: '127.0.0.1',
-      logger: false,
-    });
-    browser = await launchChromium();
-    const link = await createLoginLink(h.db, user.id, dashboard.url);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await logInWithLink(page, link.url);
-    storageState = await context.storageState();
-    cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    await context.close();
+    d = await startDashboardBrowser({ days: 400, endDate: END });
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
-    await h?.close();
+    await d?.close();
   });
 
   for (const [width, suffix] of [
@@ -91,7 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
     [390, '-phone'],
   ] as const) {
     it(`compares nights after alcohol with the others at ${width} px`, async () => {
-      const page = await open('/experiments?subject=tag:tag_generic_alcohol', width);
+      const page = await visit('/experiments?subject=tag:tag_generic_alcohol', width);
       await page.locator('table.experiment tbody tr').first().waitFor();
       expect(await page.locator('h1').textContent()).toBe('Experiments');
       expect(await page.locator('table.experiment tbody tr').count()).toBe(6);
@@ -101,12 +47,11 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
         /nights after alcohol days/,
       );
       expect(await fitsWidth(page)).toBe(true);
-      await shot(page, `experiments${suffix}`);
-      await page.context().close();
+      await d.shot(page, `experiments${suffix}`);
     });
 
     it(`shows a lagged correlation with scatter, trend line and the FDR list at ${width} px`, async () => {
-      const page = await open('/correlations?x=steps&y=deep_sleep&lag=1', width);
+      const page = await visit('/correlations?x=steps&y=deep_sleep&lag=1', width);
       await page.locator('svg.scatter').waitFor();
       await page.locator('table.associations tbody tr').first().waitFor();
       const res = await api<CorrelationResponse>(
@@ -120,13 +65,12 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
         /not a cause|^No evidence either way|^Too few/,
       );
       expect(await fitsWidth(page)).toBe(true);
-      await shot(page, `correlations${suffix}`);
-      await page.context().close();
+      await d.shot(page, `correlations${suffix}`);
     });
   }
 
   it('picks another subject and outcome from the form', async () => {
-    const page = await open('/experiments?subject=tag:tag_generic_alcohol', 1280);
+    const page = await visit('/experiments?subject=tag:tag_generic_alcohol', 1280);
     await page.locator('table.experiment tbody tr').first().waitFor();
     await page.locator('#exp-subject').selectOption('tag:tag_generic_late_meal');
     const checked = page.locator('input[name=outcome]:checked');
@@ -136,7 +80,6 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
     await page.waitForURL('**/experiments?subject=tag%3Atag_generic_late_meal&outcomes=deep_sleep');
     await page.locator('tr[data-outcome="deep_sleep"]').waitFor();
     expect(await page.locator('table.experiment tbody tr').count()).toBe(1);
-    await page.context().close();
   });
 
   it("shows a night's tags and workouts, with their text on keyboard focus", async () => {
@@ -146,19 +89,18 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
     const nightDay = new Date(Date.parse(`${tagged?.day}T00:00:00Z`) + 86_400_000)
       .toISOString()
       .slice(0, 10);
-    const page = await open(`/night/${nightDay}`, 1280);
+    const page = await visit(`/night/${nightDay}`, 1280);
     const chip = page.locator('.annotation', { hasText: tagged?.label ?? '' }).first();
     await chip.waitFor();
     await chip.focus();
     const detail = page.locator('.annotation-detail');
     expect(await detail.isVisible()).toBe(true);
     expect(await detail.textContent()).toContain(tagged?.text ?? '');
-    await shot(page, 'night-tags');
-    await page.context().close();
+    await d.shot(page, 'night-tags');
   });
 
   it('marks tags and workouts under the trend chart, with text on hover, tap and focus', async () => {
-    const page = await open('/trends?metric=average_hrv&range=90d', 390);
+    const page = await visit('/trends?metric=average_hrv&range=90d', 390);
     const mark = page.locator('.annotation-strip .mark').first();
     await mark.waitFor();
     await mark.focus();
@@ -171,11 +113,10 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
     await mark.dispatchEvent('click');
     expect(await tip.isVisible()).toBe(true);
     expect(await fitsWidth(page)).toBe(true);
-    await shot(page, 'trends-tags-phone');
-    await page.context().close();
+    await d.shot(page, 'trends-tags-phone');
   });
 
   it('logs no browser errors', () => {
-    expect(errors).toEqual([]);
+    expect(d.errors).toEqual([]);
   });
 });

@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLoginLink } from '../src/accounts/links.ts';
 import type {
   MeResponse,
   RegularityResponse,
@@ -11,92 +8,44 @@ import type {
   SleepDebtResult,
   WeekReport,
 } from '../src/api/types.ts';
-import { type RunningDashboard, serveDashboard } from '../src/server/serveDashboard.ts';
-import { CHROMIUM, launchChromium, logInWithLink } from './support/chromium.ts';
-import { SHOTS } from './support/dashboardBrowser.ts';
-import { type SyncHarness, startSyncHarness } from './support/syncHarness.ts';
+import { CHROMIUM } from './support/chromium.ts';
+import { type DashboardBrowser, startDashboardBrowser } from './support/dashboardBrowser.ts';
 
 /**
  * The insight pages in headless Chromium at desktop (1280 px) and phone (390 px) widths, served
- * by the real server over simulated data synced by the real engine. Screenshots go to
- * test-results/screenshots, or to docs/screenshots with SNOWTORCH_SCREENSHOTS=docs.
+ * by the real server over simulated data synced by the real engine. Screenshots with
+ * SNOWTORCH_SCREENSHOTS (see dashboardBrowser.ts).
  */
 
 const END = '2026-11-28';
 
-let h: SyncHarness;
-let dashboard: RunningDashboard;
-let browser: Browser;
+let d: DashboardBrowser;
 let me: MeResponse;
-let storageState: BrowserContextOptions['storageState'];
-let cookie = '';
-const errors: string[] = [];
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${dashboard.url}${path}`, { headers: { cookie } });
-  return (await res.json()) as T;
-}
-
-async function open(path: string, width = 1280): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: 900 },
-    colorScheme: 'dark',
-    storageState,
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${path}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
-  await page.goto(`${dashboard.url}${path}`, { waitUntil: 'networkidle' });
-  return page;
-}
+const api = <T>(path: string) => d.api<T>(path);
+/** The file's one page at this width, moved to `path`. */
+const visit = (path: string, width = 1280) => d.visit(path, { width });
 
 async function fitsAndShoot(page: Page, name: string, width: number): Promise<void> {
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - window.innerWidth,
   );
   expect(overflow, `${name} at ${width} px`).toBeLessThanOrEqual(0);
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({
-    path: join(SHOTS, `${name}${width < 500 ? '-phone' : ''}.png`),
-    fullPage: true,
-  });
+  await d.shot(page, `${name}${width < 500 ? '-phone' : ''}`);
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
   beforeAll(async () => {
-    h = await startSyncHarness({ days: 300, endDate: END, users: 1 });
-    const user = await h.connect('demo');
-    expect((await h.sync(user.id)).status).toBe('succeeded');
-    dashboard = await serveDashboard({
-      config: h.config,
-      db: h.db,
-      sync: h.ctx,
-      port: 0,
-      host: '127.0.0.1',
-      logger: false,
-    });
-    browser = await launchChromium();
-    const link = await createLoginLink(h.db, user.id, dashboard.url);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await logInWithLink(page, link.url);
-    storageState = await context.storageState();
-    cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    await context.close();
-    me = await api<MeResponse>('/api/me');
+    d = await startDashboardBrowser({ days: 400, endDate: END });
+    me = d.me;
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
-    await h?.close();
+    await d?.close();
   });
 
   for (const width of [1280, 390]) {
     it(`shows body signals, debt and the bedtime window on the night page (${width} px)`, async () => {
-      const page = await open('/night', width);
+      const page = await visit('/night', width);
       await page.locator('.signals-strip .signal-chip').first().waitFor();
       await page.locator('.debt-card .bedtime-window').waitFor();
       expect(await page.locator('.signals-strip .signal-chip').count()).toBe(5);
@@ -106,12 +55,11 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
       expect(await page.locator('.debt-card svg rect').count()).toBe(debt.n);
       await page.locator('.night-charts .uplot').first().waitFor();
       await fitsAndShoot(page, 'night-insights', width);
-      await page.context().close();
     });
 
     it(`shows a flagged illness on the Signals timeline (${width} px)`, async () => {
       const res = await api<SignalsResponse>('/api/insights/signals?range=1y');
-      const page = await open('/signals?range=1y', width);
+      const page = await visit('/signals?range=1y', width);
       expect(await page.locator('h1').textContent()).toBe('Body signals');
       await page.locator('.signal-timeline svg').waitFor();
       expect(await page.locator('.signal-timeline rect.zcell').count()).toBe(res.days.length * 5);
@@ -124,12 +72,11 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
         /Several signals moved together/,
       );
       await fitsAndShoot(page, 'signals', width);
-      await page.context().close();
     });
 
     it(`shows SRI over 7/30/90 days and the chronotype (${width} px)`, async () => {
       const r = await api<RegularityResponse>('/api/insights/regularity');
-      const page = await open('/regularity', width);
+      const page = await visit('/regularity', width);
       await page.locator('.sri-line svg').waitFor();
       for (const w of r.sri)
         expect(await page.locator(`[data-window="${w.days}"] .tile-value`).textContent()).toBe(
@@ -137,12 +84,11 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
         );
       expect(await page.locator('.chronotype-message').textContent()).toBe(r.chronotype.message);
       await fitsAndShoot(page, 'regularity', width);
-      await page.context().close();
     });
 
     it(`shows the week against baseline, with tags (${width} px)`, async () => {
       const w = await api<WeekReport>('/api/insights/week?day=2026-11-18');
-      const page = await open('/week?day=2026-11-18', width);
+      const page = await visit('/week?day=2026-11-18', width);
       await page.locator('.week-table').waitFor();
       expect(await page.locator('.week-table tbody tr').count()).toBe(w.metrics.length);
       expect(await page.locator('.tag-list li').count()).toBe(w.tags.length);
@@ -150,19 +96,17 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
       await fitsAndShoot(page, 'week', width);
       await page.locator('a[rel="prev"]').click();
       await page.waitForURL('**/week?day=2026-11-09');
-      await page.context().close();
     });
   }
 
   it('shows the body-signals strip on the readiness page', async () => {
-    const page = await open('/readiness');
+    const page = await visit('/readiness');
     await page.locator('.signals-strip .signal-chip').first().waitFor();
     expect(await page.locator('.signals-strip .signal-chip').count()).toBe(5);
-    await page.context().close();
   });
 
   it('saves work days and sleep need in settings, and the insights follow', async () => {
-    const page = await open('/settings');
+    const page = await d.open('/settings');
     await page.locator('#save-insights').waitFor();
     await page.locator('#need-auto').uncheck();
     await page.locator('#need-hours').fill('9');
@@ -178,6 +122,6 @@ describe.skipIf(!existsSync(CHROMIUM))('insight pages in a browser', () => {
   });
 
   it('logged no console errors on any page', () => {
-    expect(errors).toEqual([]);
+    expect(d.errors).toEqual([]);
   });
 });

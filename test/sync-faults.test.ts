@@ -116,7 +116,7 @@ describe('sync under upstream trouble', () => {
   });
 
   it('a stopped run is recorded interrupted and the next run completes it', async () => {
-    h = await startSyncHarness({ days: 400, latencyMs: 5 });
+    h = await startSyncHarness({ days: 150, latencyMs: 5 });
     const user = await h.connect('demo');
     const stop = new AbortController();
     const run = await h.sync(user.id, {

@@ -7,14 +7,17 @@ import { expect } from 'vitest';
 import { createLoginLink } from '../../src/accounts/links.ts';
 import type { MeResponse } from '../../src/api/types.ts';
 import { createAccount } from '../../src/db/accounts.ts';
+import { listRuns } from '../../src/db/syncRuns.ts';
 import { type RunningDashboard, serveDashboard } from '../../src/server/serveDashboard.ts';
 import { launchChromium, logInWithLink } from './chromium.ts';
+import { openSyncedTestDatabase } from './syncedDatabase.ts';
 import { type SyncHarness, startSyncHarness } from './syncHarness.ts';
 
 /**
  * The dashboard in headless Chromium, served by the real server with simulated data synced by
- * the real engine, and a logged-in session shared by every page. Screenshots go to
- * test-results/screenshots, or to docs/screenshots with SNOWTORCH_SCREENSHOTS=docs.
+ * the real engine (a copy of the run's synced database for that history), and a logged-in
+ * session shared by every page. Screenshots are taken with SNOWTORCH_SCREENSHOTS set: to
+ * docs/screenshots with SNOWTORCH_SCREENSHOTS=docs, to test-results/screenshots otherwise.
  */
 export interface DashboardBrowser {
   harness: SyncHarness;
@@ -24,7 +27,13 @@ export interface DashboardBrowser {
   /** Console errors and page errors seen so far, prefixed with the page's path. */
   errors: string[];
   api<T>(path: string): Promise<T>;
+  /** A new page in a browser context of its own, loaded and settled. */
   open(path: string, opts?: OpenOptions): Promise<Page>;
+  /**
+   * The one page kept for these options, moved to `path` (a full load, settled): for tests that
+   * only look, so the file does not start a page for every look. Do not close it.
+   */
+  visit(path: string, opts?: OpenOptions): Promise<Page>;
   shot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,6 +45,8 @@ export interface OpenOptions {
   settings?: Record<string, string>;
   /** Lets axe-core be injected as an inline script (the app's CSP forbids inline scripts). */
   axe?: boolean;
+  /** false: without the session, as a visitor who has not logged in. */
+  loggedIn?: boolean;
 }
 
 export const SHOTS =
@@ -43,18 +54,25 @@ export const SHOTS =
     ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
     : join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
+/** Whether screenshots are wanted (PNG encoding of full pages is a good part of a browser test). */
+export const SHOTS_WANTED = (process.env.SNOWTORCH_SCREENSHOTS ?? '') !== '';
+
 export async function startDashboardBrowser(opts: {
   days: number;
   endDate: string;
   /** Make the demo user the instance's owner (who also sees the Members page). */
   owner?: boolean;
 }): Promise<DashboardBrowser> {
-  const harness = await startSyncHarness({ days: opts.days, endDate: opts.endDate, users: 1 });
+  const history = { days: opts.days, endDate: opts.endDate };
+  const harness = await startSyncHarness(
+    { ...history, users: 1 },
+    await openSyncedTestDatabase(history),
+  );
   const user = await harness.connect('demo');
   if (opts.owner)
     await createAccount(harness.db, { name: 'demo', passwordHash: null, role: 'owner' });
-  const run = await harness.sync(user.id);
-  expect(run.status).toBe('succeeded');
+  const [run] = await listRuns(harness.db, { userId: user.id, limit: 1 });
+  expect(run?.status).toBe('succeeded');
   const dashboard = await serveDashboard({
     config: harness.config,
     db: harness.db,
@@ -77,6 +95,31 @@ export async function startDashboardBrowser(opts: {
     return (await res.json()) as T;
   };
   const me = await api<MeResponse>('/api/me');
+  const newPage = async (o: OpenOptions): Promise<Page> => {
+    const ctx = await browser.newContext({
+      viewport: { width: o.width ?? 1280, height: 900 },
+      colorScheme: o.theme ?? 'dark',
+      ...(o.loggedIn === false ? {} : { storageState }),
+      bypassCSP: o.axe ?? false,
+    });
+    if (o.settings) {
+      const value = JSON.stringify(o.settings);
+      await ctx.addInitScript((v) => localStorage.setItem('snowtorch.settings', v), value);
+    }
+    const page = await ctx.newPage();
+    const where = () => new URL(page.url()).pathname;
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`${where()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${where()}: ${e.message}`));
+    return page;
+  };
+  const load = async (page: Page, path: string): Promise<Page> => {
+    await page.goto(`${dashboard.url}${path}`);
+    await settled(page);
+    return page;
+  };
+  const kept = new Map<string, Promise<Page>>();
   return {
     harness,
     dashboard,
@@ -85,25 +128,19 @@ export async function startDashboardBrowser(opts: {
     errors,
     api,
     async open(path, o = {}) {
-      const ctx = await browser.newContext({
-        viewport: { width: o.width ?? 1280, height: 900 },
-        colorScheme: o.theme ?? 'dark',
-        storageState,
-        bypassCSP: o.axe ?? false,
-      });
-      if (o.settings) {
-        const value = JSON.stringify(o.settings);
-        await ctx.addInitScript((v) => localStorage.setItem('snowtorch.settings', v), value);
+      return load(await newPage(o), path);
+    },
+    async visit(path, o = {}) {
+      const key = JSON.stringify(o);
+      let page = kept.get(key);
+      if (!page) {
+        page = newPage(o);
+        kept.set(key, page);
       }
-      const page = await ctx.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`${path}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
-      await page.goto(`${dashboard.url}${path}`, { waitUntil: 'networkidle' });
-      return page;
+      return load(await page, path);
     },
     async shot(page, name) {
+      if (!SHOTS_WANTED) return;
       await mkdir(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     },
@@ -111,6 +148,7 @@ export async function startDashboardBrowser(opts: {
       await browser.close();
       await dashboard.close();
       await harness.close();
+      await harness.database.close();
     },
   };
 }

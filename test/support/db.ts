@@ -6,12 +6,19 @@ import { testPostgresBaseUrl } from './testDatabaseKind.ts';
 
 /**
  * A migrated, empty database on the suite's server (see testDatabaseKind): a new database
- * `snowtorch_t_<random>` copied from the run's migrated template, dropped again by close().
+ * `snowtorch_t_<random>` copied from the run's migrated template (or from `template`, a
+ * database made from it), dropped again by close().
  */
-export async function openTestDatabase(): Promise<OpenDatabase> {
+export async function openTestDatabase(template?: string): Promise<OpenDatabase> {
+  return openNamedTestDatabase(await copyTestTemplate(template));
+}
+
+/** A new database copied from the run's migrated template or from `template`; its name. */
+export async function copyTestTemplate(template?: string): Promise<string> {
   const name = `snowtorch_t_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${inject('testTemplateDatabase')}`));
-  return openNamedTestDatabase(name);
+  const from = template ?? inject('testTemplateDatabase');
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${from}`));
+  return name;
 }
 
 /** The URL of database `name` on the test server. */

@@ -65,9 +65,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('testPostgresUrl', url);
   project.provide('testTemplateDatabase', template);
   return async () => {
-    await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)).catch(
-      () => {},
-    );
+    // The template and the synced templates made from it (test/support/syncedDatabase.ts).
+    await admin(url, async (c) => {
+      const made = await c.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE $1 || '%'",
+        [template],
+      );
+      for (const { datname } of made.rows) {
+        await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+      }
+    }).catch(() => {});
     await stop();
   };
 }

@@ -3,7 +3,8 @@
  * `node test/support/schedulerWorker.ts <workerId>` with DATABASE_URL, OURA_* and
  * SNOWTORCH_SECRET_KEY in the environment. Every job it runs is logged in `test_job_log` (created
  * by the test) with start and end taken from the database clock, so the two processes' entries
- * compare on one clock. Prints "ready" once working; SIGTERM stops it the way `serve` does.
+ * compare on one clock. Prints "ready" once working and `finished <jobId>` after each job;
+ * SIGTERM stops it the way `serve` does.
  */
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config/env.ts';
@@ -36,6 +37,7 @@ const scheduler = startScheduler({
               WHERE worker = ${workerId} AND job_id = ${job.id} AND finished_at IS NULL`.execute(
       db,
     );
+    process.stdout.write(`finished ${job.id}\n`);
   },
 });
 process.stdout.write('ready\n');
