@@ -176,7 +176,12 @@ describe('storeDocuments', () => {
   it('stores text that merely looks like an escape, and refuses a lone surrogate', async () => {
     const userId = await createUser();
     // A literal backslash before "u0000" and "ud800": JSON writes them as \\u0000, \\ud800.
-    const lookalike = { ...fixtureDoc('sleep', NIGHT), ring_id: 'ring\\u0000\\ud800id' };
+    // Line breaks and separators inside strings come back as they were.
+    const lookalike = {
+      ...fixtureDoc('sleep', NIGHT),
+      ring_id: 'ring\\u0000\\ud800id',
+      note: 'one\ntwo\r\nthree\u2028',
+    };
     const lone = { ...fixtureDoc('sleep', 'a1b2c3d4-0005-4000-8000-000000000005') };
     lone.ring_id = 'ring\uD800id';
     expect(
