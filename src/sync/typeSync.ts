@@ -134,15 +134,14 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
   });
 
   // Fetches ahead stop with the run, or when this type stops early (an error in its turn).
-  const ahead = new AbortController();
-  const onAbort = () => ahead.abort(job.signal.reason);
-  job.signal.addEventListener('abort', onAbort, { once: true });
+  const stopAhead = new AbortController();
+  const aheadSignal = AbortSignal.any([job.signal, stopAhead.signal]);
   const queue: PendingWindow[] = [];
   const fill = () => {
     while (queue.length <= FETCH_AHEAD) {
       const window = planner.next();
       if (window === undefined) return;
-      const pages = fetchWindow(job, window, ahead.signal);
+      const pages = fetchWindow(job, window, aheadSignal);
       // Awaited in order below, where a failure surfaces; not an unhandled rejection meanwhile.
       pages.catch(() => {});
       queue.push({ window, pages });
@@ -169,9 +168,8 @@ export async function syncRangedType(job: TypeJob): Promise<void> {
       await job.onWindowCommitted();
     }
   } finally {
-    job.signal.removeEventListener('abort', onAbort);
     if (queue.length > 0) {
-      ahead.abort(new Error('the type stopped before this window'));
+      stopAhead.abort(new Error('the type stopped before this window'));
       await Promise.allSettled(queue.map((q) => q.pages));
     }
   }
