@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { ProjectionError } from './errors.ts';
 
-/**
- * Canonical JSON (every object's keys in sorted order; JavaScript still lists integer-like keys
- * first, which is deterministic too) for time-series day documents, whose hash is compared in
- * this process (timeSeries.ts): two fetches of the same rows give the same text whatever key
- * order Oura used. Objects already in order are not copied. Documents are compared by
- * PostgreSQL instead and need no canonical form (documentJson).
+/*
+ * What PostgreSQL's jsonb can hold, and the texts Snowtorch stores.
  *
  * PostgreSQL text and jsonb cannot hold U+0000 or unpaired surrogates; such a document is
  * rejected here (ProjectionError) instead of failing the whole batch's transaction.
+ *
+ * Documents are stored as received (documentJson) and compared by PostgreSQL's jsonb equality.
+ * Time-series day documents are hashed and compared in this process (timeSeries.ts), so they are
+ * written as canonical JSON (canonicalArray): every object's keys in sorted order (JavaScript
+ * still lists integer-like keys first, which is deterministic too), so two fetches of the same
+ * rows give the same text whatever key order Oura used.
  */
 
 function checkString(s: string): void {

@@ -23,7 +23,8 @@ const DOCUMENTS_PER_STATEMENT = 1_000;
 /**
  * Insert raw documents, or replace a stored copy whose content differs (jsonb equality: the same
  * fields and values in another key order are the same document) or that was marked deleted (a
- * document that reappears is live again). A copy identical to the stored one is left alone. One statement per 1,000 documents; returns which were inserted and which replaced.
+ * document that reappears is live again). A copy identical to the stored one is left alone.
+ * One statement per 1,000 documents; returns which were inserted and which replaced.
  */
 export async function writeRawDocuments(
   db: Db,
