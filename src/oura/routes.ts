@@ -1,7 +1,12 @@
+import { DATA_TYPES, type DataType } from '../api/dataTypes.ts';
+
+export { DATA_TYPES, type DataType };
+
 /**
  * The Oura API v2 usercollection routes, as listed by the OpenAPI document v1.37
  * (`spec/oura-openapi-1.37.json`, paths `/v2/usercollection/*`). This registry is the one place
- * that names them: the client, the simulator, the sync engine and storage all read it.
+ * that describes them: the client, the simulator, the sync engine and storage all read it. The
+ * list of data types itself is src/api/dataTypes.ts, which the dashboard shares.
  */
 
 /** How a list route is ranged. */
@@ -40,28 +45,6 @@ export const OURA_SCOPES = [
   'spo2Daily',
 ] as const;
 export type OuraScope = (typeof OURA_SCOPES)[number];
-
-export const DATA_TYPES = [
-  'sleep',
-  'daily_sleep',
-  'daily_readiness',
-  'daily_activity',
-  'daily_spo2',
-  'daily_stress',
-  'daily_resilience',
-  'daily_cardiovascular_age',
-  'vo2_max',
-  'workout',
-  'session',
-  'sleep_time',
-  'enhanced_tag',
-  'tag',
-  'rest_mode_period',
-  'ring_configuration',
-  'heartrate',
-  'ring_battery_level',
-] as const;
-export type DataType = (typeof DATA_TYPES)[number];
 
 const route = (
   dataType: DataType,

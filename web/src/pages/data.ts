@@ -1,3 +1,4 @@
+import { DATA_TYPES } from '../../../src/api/dataTypes.ts';
 import type {
   CoverageResponse,
   MeResponse,
@@ -237,27 +238,6 @@ function progressView(job: SyncJobView | null, lastRun: LastRun): HTMLElement {
   );
 }
 
-const EXPORT_TYPES = [
-  'sleep',
-  'daily_sleep',
-  'daily_readiness',
-  'daily_activity',
-  'daily_spo2',
-  'daily_stress',
-  'daily_resilience',
-  'daily_cardiovascular_age',
-  'vo2_max',
-  'workout',
-  'session',
-  'sleep_time',
-  'enhanced_tag',
-  'tag',
-  'rest_mode_period',
-  'ring_configuration',
-  'heartrate',
-  'ring_battery_level',
-] as const;
-
 /**
  * Download your data: typed tables as CSV (zipped, with a README of columns and units) or the
  * raw documents as NDJSON, optionally for some types and days. A plain link: the browser streams
@@ -268,7 +248,7 @@ function exportCard(): HTMLElement {
   const ndjson = h('input', { type: 'radio', name: 'export-format', value: 'ndjson' });
   const since = h('input', { type: 'date', id: 'export-since', class: 'date-input' });
   const until = h('input', { type: 'date', id: 'export-until', class: 'date-input' });
-  const boxes = EXPORT_TYPES.map((t) => h('input', { type: 'checkbox', value: t, checked: true }));
+  const boxes = DATA_TYPES.map((t) => h('input', { type: 'checkbox', value: t, checked: true }));
   const link = h(
     'a',
     { class: 'btn primary', id: 'export-data', href: '/api/export?format=csv', download: true },
