@@ -46,10 +46,11 @@ WORKDIR /app
 ARG NODE_EXTRA_CA_CERTS=""
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
+# The dashboard imports the shared list of data types from src/api, so both copies come first.
 COPY web ./web
+COPY src ./src
 RUN npx --no-install vite build --config web/vite.config.ts --logLevel warn
 COPY scripts/build-cli.ts ./scripts/
-COPY src ./src
 RUN node scripts/build-cli.ts
 
 FROM base AS runtime
